@@ -1,0 +1,30 @@
+# Shared settings for the local control plane scripts. Source it; do not run it.
+# The build cache lives outside the repository so every clone and CI run reuses it.
+set -euo pipefail
+
+K8S_VERSION="1.20.2"
+KAITO_CACHE="${KAITO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kaito-dotnet}"
+K8S_BIN="$KAITO_CACHE/kubernetes-v$K8S_VERSION/bin"
+HELM_VERSION="3.10.1"
+HELM_DIR="$KAITO_CACHE/helm-v$HELM_VERSION"
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL_DIR="${KAITO_LOCAL_DIR:-$REPO_ROOT/.local}"
+LOG_DIR="$LOCAL_DIR/logs"
+PKI_DIR="$LOCAL_DIR/pki"
+ETCD_DATA="$LOCAL_DIR/etcd"
+KUBECONFIG_FILE="$LOCAL_DIR/kubeconfig"
+APISERVER_PORT="${KAITO_APISERVER_PORT:-16443}"
+ETCD_PORT="${KAITO_ETCD_PORT:-12379}"
+ETCD_PEER_PORT="${KAITO_ETCD_PEER_PORT:-12380}"
+
+log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Where the control plane binaries come from: KUBEBUILDER_ASSETS (official envtest
+# binaries) when set, else our cached build.
+control_plane_bin() {
+  if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then echo "$KUBEBUILDER_ASSETS"; else echo "$K8S_BIN"; fi
+}
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

