@@ -1,0 +1,96 @@
+using k8s;
+
+namespace Kaito.Testing;
+
+/// <summary>
+/// The real local control plane (etcd, kube-apiserver, controller-manager, scheduler), started once
+/// per test run by hack/local-cluster/up.sh and shared by every test. Set KAITO_TEST_KUBECONFIG to run
+/// against another cluster instead.
+/// </summary>
+public sealed class ControlPlane
+{
+    static readonly SemaphoreSlim Gate = new(1, 1);
+    static ControlPlane? shared;
+
+    ControlPlane(string kubeconfig)
+    {
+        KubeconfigPath = kubeconfig;
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+    }
+
+    public string KubeconfigPath { get; }
+
+    public IKubernetes Client { get; }
+
+    public static async Task<ControlPlane> GetAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return shared ??= await StartAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    static async Task<ControlPlane> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG");
+        var kubeconfig = external ?? RepositoryPaths.Combine(".local", "kubeconfig");
+        if (external is null)
+        {
+            // up.sh reuses a running control plane and serializes concurrent callers with a lock.
+            var up = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "up.sh")],
+                timeout: TimeSpan.FromMinutes(5));
+            if (!up.Succeeded)
+                throw new InvalidOperationException(
+                    "The local control plane could not start. Run `make cluster-up` (installs etcd, helm and Go, " +
+                    "builds kube-apiserver once) and retry; logs are in .local/logs.\n" + up.StdErr);
+        }
+        else if (!File.Exists(external))
+        {
+            throw new InvalidOperationException($"KAITO_TEST_KUBECONFIG={external} does not exist");
+        }
+
+        var plane = new ControlPlane(kubeconfig);
+        var crds = await plane.KubectlAsync(["apply", "--server-side", "--force-conflicts",
+            "-f", RepositoryPaths.Combine("charts", "kaito", "workspace", "crds"),
+            "-f", RepositoryPaths.Combine("charts", "kaito", "ragengine", "crds")]);
+        if (!crds.Succeeded) throw new InvalidOperationException("installing the CRDs failed: " + crds);
+        var established = await plane.KubectlAsync(["wait", "--for", "condition=Established", "--timeout", "60s",
+            "crd/workspaces.kaito.sh", "crd/ragengines.kaito.sh", "crd/nodeclaims.karpenter.sh"]);
+        if (!established.Succeeded) throw new InvalidOperationException("CRDs did not become Established: " + established);
+        return plane;
+    }
+
+    /// <summary>Runs the machine's kubectl against this control plane.</summary>
+    public Task<ProcessResult> KubectlAsync(IEnumerable<string> arguments, string? stdin = null) =>
+        ProcessRunner.RunAsync("kubectl", ["--kubeconfig", KubeconfigPath, .. arguments], stdin);
+
+    /// <summary>A fresh namespace for one test; deleted (without waiting) when disposed.</summary>
+    public async Task<TestNamespace> CreateNamespaceAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 9, 63)].TrimEnd('-');
+        await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = name } });
+        return new TestNamespace(this, name);
+    }
+}
+
+public sealed class TestNamespace(ControlPlane plane, string name) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await plane.Client.CoreV1.DeleteNamespaceAsync(Name);
+        }
+        catch (k8s.Autorest.HttpOperationException)
+        {
+            // Already gone; nothing to clean up.
+        }
+    }
+}
