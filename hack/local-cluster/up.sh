@@ -19,12 +19,12 @@ alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f"
 start() { # name command...
   local name="$1"; shift
   alive "$name" && return 0
-  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &   # 9: the lock must not outlive this script
   echo $! >"$LOCAL_DIR/pids/$name.pid"
 }
 wait_for() { # what seconds command...
   local what="$1" secs="$2"; shift 2
-  for ((i = 0; i < secs * 5; i++)); do "$@" && return 0; sleep 0.2; done
+  for ((i = 0; i < secs * 5; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
   die "$what did not become ready within ${secs}s; see $LOG_DIR"
 }
 

@@ -1,0 +1,42 @@
+# Kaito for .NET. `make up` runs it on a local control plane; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CLUSTER := hack/local-cluster
+DOTNET ?= dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.PHONY: prereqs
+prereqs: ## install missing prerequisites (apt, npm helm, golang when the control plane must be built)
+	@bash $(CLUSTER)/prereqs.sh
+
+.PHONY: cluster-up
+cluster-up: prereqs ## build (once, cached) and start etcd + kube-apiserver/controller-manager/scheduler v1.20.2
+	@bash $(CLUSTER)/build.sh
+	@bash $(CLUSTER)/up.sh
+
+.PHONY: cluster-down
+cluster-down: ## stop the local control plane (add PURGE=1 to drop its etcd data)
+	@bash $(CLUSTER)/down.sh $(if $(PURGE),--purge)
+
+.PHONY: up
+up: cluster-up ## run Kaito on the local control plane; kubeconfig at .local/kubeconfig
+
+.PHONY: down
+down: cluster-down ## stop everything `make up` started
+
+.PHONY: build
+build: ## build the solution
+	$(DOTNET) build Kaito.sln -c Release --nologo -v minimal
+
+.PHONY: crds
+crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
+	$(DOTNET) run --project hack/CrdGen -c Release -- $(CURDIR)
+
+.PHONY: test
+test: cluster-up build ## everything needed, then all test projects (unit, control plane, e2e)
+	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal"

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+using Kaito.Testing;
+
+namespace Kaito.E2E.Tests;
+
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RoundTripTests(ControlPlaneFixture fixture)
+{
+    ControlPlane Plane => fixture.Plane;
+
+    [Fact]
+    public async Task Workspace_with_every_field_set_round_trips_unchanged_through_both_versions()
+    {
+        await using var ns = await Plane.CreateNamespaceAsync("roundtrip");
+        var sent = FullObjects.Workspace(ns.Name);
+
+        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(sent, KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural);
+        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            await WithResourceVersion(sent, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural, sent.Metadata.Name);
+
+        foreach (var version in new[] { "v1beta1", "v1alpha1" })
+        {
+            var stored = await GetJson(version, ns.Name, Workspace.Plural, sent.Metadata.Name);
+            var expected = JsonNode.Parse(KubernetesJson.Serialize(sent))!.AsObject();
+            foreach (var field in new[] { "resource", "inference", "tuning", "status" })
+                Assert.True(JsonNode.DeepEquals(expected[field], stored[field]),
+                    $"{version} {field}\nsent:   {expected[field]}\nstored: {stored[field]}");
+        }
+    }
+
+    [Fact]
+    public async Task Ragengine_with_every_field_set_round_trips_unchanged()
+    {
+        await using var ns = await Plane.CreateNamespaceAsync("roundtrip-rag");
+        var sent = FullObjects.RAGEngine(ns.Name);
+
+        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(sent, KaitoGroup.Name, "v1beta1", ns.Name, RAGEngine.Plural);
+        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            await WithResourceVersion(sent, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, RAGEngine.Plural, sent.Metadata.Name);
+
+        var stored = await GetJson("v1beta1", ns.Name, RAGEngine.Plural, sent.Metadata.Name);
+        var expected = JsonNode.Parse(KubernetesJson.Serialize(sent))!.AsObject();
+        Assert.True(JsonNode.DeepEquals(expected["spec"], stored["spec"]), $"spec\nsent:   {expected["spec"]}\nstored: {stored["spec"]}");
+        Assert.True(JsonNode.DeepEquals(expected["status"], stored["status"]), $"status\nsent:   {expected["status"]}\nstored: {stored["status"]}");
+    }
+
+    [Fact]
+    public async Task Printer_columns_show_instance_conditions_node_count_and_state()
+    {
+        await using var ns = await Plane.CreateNamespaceAsync("columns");
+        var workspace = FullObjects.Workspace(ns.Name);
+        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(workspace, KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural);
+        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            await WithResourceVersion(workspace, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural, workspace.Metadata.Name);
+
+        var result = await Plane.KubectlAsync(["get", "wk", "-n", ns.Name]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "INSTANCE", "RESOURCEREADY", "INFERENCEREADY", "JOBSTARTED", "WORKSPACESUCCEEDED", "TARGETNODECOUNT", "STATE", "AGE"],
+            lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var row = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // FullObjects sets ResourceReady=True, InferenceReady=False, no JobStarted, WorkspaceSucceeded=False.
+        Assert.Equal([workspace.Metadata.Name, "Standard_NC24ads_A100_v4", "True", "False", "False", "2", "NotReady"], row[..7]);
+    }
+
+    async Task<object> WithResourceVersion<T>(T obj, string ns) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var plural = obj is Workspace ? Workspace.Plural : RAGEngine.Plural;
+        var current = await GetJson("v1beta1", ns, plural, obj.Metadata.Name);
+        obj.Metadata.ResourceVersion = current["metadata"]!["resourceVersion"]!.GetValue<string>();
+        return obj;
+    }
+
+    async Task<JsonObject> GetJson(string version, string ns, string plural, string name)
+    {
+        var raw = await Plane.Client.CustomObjects.GetNamespacedCustomObjectAsync(KaitoGroup.Name, version, ns, plural, name);
+        return JsonNode.Parse(KubernetesJson.Serialize(raw))!.AsObject();
+    }
+}
