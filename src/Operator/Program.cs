@@ -1,0 +1,3 @@
+using Kaito.Operator;
+
+await OperatorHost.Build(args).RunAsync();
