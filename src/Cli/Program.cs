@@ -1,1 +1,3 @@
-Console.WriteLine("kubectl-kaito");
+using Kaito.Cli;
+
+return KaitoCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,48 @@
+using Kaito.Cli.Commands;
+
+namespace Kaito.Cli;
+
+/// <summary>Entry point of kubectl-kaito, separate from Program so tests can run it in process.</summary>
+public static class KaitoCli
+{
+    public const string Usage = """
+        kubectl kaito: plan GPU capacity for KAITO workspaces
+
+        Commands:
+          models list [-o json]                        preset models and their figures
+          skus list --cloud azure|aws|arc [-o json]    GPU instance types of a cloud
+          plan --preset NAME --instance-type SKU       does the model fit, on how many nodes
+               [--cloud azure] [--runtime vllm|transformers] [--tuning lora|qlora]
+               [--max-model-len N] [-o json]
+
+        Exit codes: 0 ok / fits, 1 does not fit, 2 bad input.
+        """;
+
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var parsed = CliArguments.Parse(args);
+            return parsed.Positional.FirstOrDefault() switch
+            {
+                "models" => ModelsCommand.Run(parsed, output),
+                "skus" => SkusCommand.Run(parsed, output),
+                "plan" => PlanCommand.Run(parsed, output),
+                "help" or null => Help(output),
+                var other => throw new UsageException($"unknown command \"{other}\""),
+            };
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine("run `kubectl kaito help` for usage");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    static int Help(TextWriter output)
+    {
+        output.WriteLine(Usage);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Kaito.Presets;
+
+/// <summary>Every preset model, looked up by name or alias, case-insensitively.</summary>
+public sealed class ModelCatalog
+{
+    readonly Dictionary<string, ModelPreset> byName;
+
+    public ModelCatalog(IEnumerable<ModelPreset> models)
+    {
+        Models = [.. models];
+        byName = new Dictionary<string, ModelPreset>(StringComparer.OrdinalIgnoreCase);
+        foreach (var model in Models)
+        {
+            foreach (var key in model.Aliases.Prepend(model.Name))
+            {
+                if (!byName.TryAdd(key, model)) throw new InvalidOperationException($"duplicate model name or alias {key}");
+            }
+        }
+    }
+
+    /// <summary>The catalog embedded in this assembly (Data/models.json).</summary>
+    public static ModelCatalog Default { get; } = new(EmbeddedData.Read<ModelFile>("models.json").Models);
+
+    public IReadOnlyList<ModelPreset> Models { get; }
+
+    public ModelPreset? Find(string name) => byName.GetValueOrDefault(name.Trim());
+
+    /// <summary>Known names closest to <paramref name="name"/>, for "did you mean" messages.</summary>
+    public IReadOnlyList<string> Closest(string name, int count = 3) =>
+        NameSuggestions.Closest(name, Models.Select(m => m.Name), count);
+
+    sealed record ModelFile(List<ModelPreset> Models);
+}

@@ -1,0 +1,39 @@
+namespace Kaito.Presets;
+
+/// <summary>GPU VM sizes per cloud (azure, aws, arc), looked up case-insensitively.</summary>
+public sealed class SkuCatalog
+{
+    readonly Dictionary<string, IReadOnlyList<GpuSku>> byCloud;
+
+    public SkuCatalog(IReadOnlyDictionary<string, IReadOnlyList<GpuSku>> skus) =>
+        byCloud = new Dictionary<string, IReadOnlyList<GpuSku>>(skus, StringComparer.OrdinalIgnoreCase);
+
+    public static SkuCatalog Default { get; } = Load();
+
+    public IReadOnlyList<string> Clouds => [.. byCloud.Keys];
+
+    public bool HasCloud(string cloud) => byCloud.ContainsKey(cloud);
+
+    public IReadOnlyList<GpuSku> For(string cloud) =>
+        byCloud.TryGetValue(cloud, out var skus)
+            ? skus
+            : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
+
+    /// <summary>The SKU, or null when this cloud does not list it: never a silent guess.</summary>
+    public GpuSku? Find(string cloud, string name) =>
+        For(cloud).FirstOrDefault(s => string.Equals(s.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    public IReadOnlyList<string> Closest(string cloud, string name, int count = 3) =>
+        NameSuggestions.Closest(name, For(cloud).Select(s => s.Name), count);
+
+    static SkuCatalog Load()
+    {
+        var file = EmbeddedData.Read<Dictionary<string, List<SkuRow>>>("skus.json");
+        return new SkuCatalog(file.ToDictionary(
+            kv => kv.Key,
+            kv => (IReadOnlyList<GpuSku>)[.. kv.Value.Select(r => new GpuSku(
+                r.Name, kv.Key, r.GpuCount, r.TotalGpuMemoryGiB, r.GpuModel, r.ComputeCapability, r.Nvme, r.ApproxHourlyUsd))]));
+    }
+
+    sealed record SkuRow(string Name, int GpuCount, double TotalGpuMemoryGiB, string GpuModel, double ComputeCapability, bool Nvme, double? ApproxHourlyUsd);
+}
