@@ -1,0 +1,83 @@
+namespace Kaito.Presets.Tests;
+
+public sealed class CatalogTests
+{
+    [Theory]
+    [InlineData("falcon-7b")]
+    [InlineData("falcon-7b-instruct")]
+    [InlineData("falcon-40b")]
+    [InlineData("falcon-40b-instruct")]
+    [InlineData("phi-2")]
+    [InlineData("phi-3-mini-4k-instruct")]
+    [InlineData("phi-3-mini-128k-instruct")]
+    [InlineData("phi-3.5-mini-instruct")]
+    [InlineData("phi-4")]
+    [InlineData("llama-3.1-8b-instruct")]
+    [InlineData("mistral-7b")]
+    [InlineData("qwen2.5-coder-7b-instruct")]
+    [InlineData("deepseek-r1-distill-llama-8b")]
+    public void Seed_and_legacy_presets_resolve(string name) =>
+        Assert.Equal(name, ModelCatalog.Default.Find(name)?.Name);
+
+    [Theory]
+    [InlineData("PHI-4", "phi-4")]
+    [InlineData("microsoft/Phi-3-mini-4k-instruct", "phi-3-mini-4k-instruct")]
+    [InlineData("tiiuae/falcon-7b", "falcon-7b")]
+    [InlineData("Qwen/Qwen3-8B-AWQ", "qwen/qwen3-8b-awq")]
+    public void Lookup_is_case_insensitive_and_accepts_hugging_face_ids(string input, string expected) =>
+        Assert.Equal(expected, ModelCatalog.Default.Find(input)?.Name);
+
+    [Fact]
+    public void Catalog_holds_the_sixty_head_models_and_five_legacy_presets_with_usable_figures()
+    {
+        var models = ModelCatalog.Default.Models;
+        Assert.Equal(60 + 5, models.Count);
+        Assert.All(models, m =>
+        {
+            Assert.True(m.WeightsGiB > 0, m.Name);
+            Assert.True(m.ContextLimit >= 2048, m.Name);
+            Assert.True(m.KvBytesPerToken > 0, m.Name);
+            Assert.Contains("vllm", m.Runtimes);
+            Assert.False(string.IsNullOrEmpty(m.Tag), m.Name);
+        });
+    }
+
+    [Fact]
+    public void Gated_llama_models_need_a_model_access_secret() =>
+        Assert.Equal(["llama-3.1-8b-instruct", "llama-3.3-70b-instruct"],
+            ModelCatalog.Default.Models.Where(m => m.ModelAccessSecretRequired).Select(m => m.Name).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void Unknown_model_is_null_with_close_names_offered()
+    {
+        Assert.Null(ModelCatalog.Default.Find("phi3"));
+        Assert.All(ModelCatalog.Default.Closest("phi3"), n => Assert.StartsWith("phi-3", n, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("azure", "standard_nc6s_v3", 1, 16.0, false)]
+    [InlineData("azure", "Standard_NC12s_v3", 2, 16.0, false)]
+    [InlineData("azure", "Standard_NC4as_T4_v3", 1, 16.0, false)]
+    [InlineData("azure", "Standard_NC24ads_A100_v4", 1, 80.0, true)]
+    [InlineData("azure", "Standard_ND96isr_H100_v5", 8, 80.0, true)]
+    [InlineData("aws", "G5.XLARGE", 1, 24.0, true)]
+    [InlineData("aws", "p5.48xlarge", 8, 80.0, true)]
+    [InlineData("arc", "Standard_NC16_A16", 2, 16.0, true)]
+    public void Sku_lookup_is_case_insensitive_and_splits_memory_per_gpu(string cloud, string name, int gpus, double perGpu, bool bf16)
+    {
+        var sku = SkuCatalog.Default.Find(cloud, name);
+
+        Assert.NotNull(sku);
+        Assert.Equal(gpus, sku.GpuCount);
+        Assert.Equal(perGpu, sku.Shape.PerGpuMemoryGiB);
+        Assert.Equal(bf16, sku.Shape.SupportsBfloat16);
+    }
+
+    [Fact]
+    public void Unknown_sku_is_null_never_a_guess()
+    {
+        Assert.Null(SkuCatalog.Default.Find("azure", "Standard_NV6ads_A10_v5"));
+        Assert.Null(SkuCatalog.Default.Find("aws", "Standard_NC6s_v3"));
+        Assert.Throws<ArgumentException>(() => SkuCatalog.Default.For("gcp"));
+    }
+}
