@@ -40,3 +40,12 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 .PHONY: test
 test: cluster-up build ## everything needed, then all test projects (unit, control plane, e2e)
 	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal"
+
+.PHONY: bench
+bench: ## benchmarks: planner per-call cost vs baseline, CLI answer time
+	$(DOTNET) run -c Release --project bench/Kaito.Bench
+
+.PHONY: cli
+cli: ## publish kubectl-kaito to .local/bin (add it to PATH for `kubectl kaito ...`)
+	$(DOTNET) publish src/Cli -c Release -o .local/bin --nologo -v minimal
+	@echo "export PATH=\"$(CURDIR)/.local/bin:\$$PATH\"   # then: kubectl kaito plan --preset phi-4 --instance-type Standard_NC24ads_A100_v4"
