@@ -1,0 +1,10 @@
+namespace Kaito.Webhooks.Validation;
+
+/// <summary>Outcome of validating one object: every error (sorted) and warnings for kubectl.</summary>
+public sealed record ValidationResult(IReadOnlyList<FieldError> Errors, IReadOnlyList<string> Warnings)
+{
+    public bool Allowed => Errors.Count == 0;
+
+    public static ValidationResult From(FieldErrors errors, IEnumerable<string> warnings) =>
+        new(errors.Sorted(), [.. warnings.Distinct()]);
+}
