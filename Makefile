@@ -24,7 +24,9 @@ cluster-down: ## stop the local control plane (add PURGE=1 to drop its etcd data
 	@bash $(CLUSTER)/down.sh $(if $(PURGE),--purge)
 
 .PHONY: up
-up: cluster-up ## run Kaito on the local control plane; kubeconfig at .local/kubeconfig
+up: cluster-up ## run Kaito (operator + webhooks) on the local control plane; kubeconfig at .local/kubeconfig
+	@bash $(CLUSTER)/operator.sh
+	@echo "ready: export KUBECONFIG=$(CURDIR)/.local/kubeconfig; kubectl apply -f examples/inference/kaito_workspace_phi_3.yaml"
 
 .PHONY: down
 down: cluster-down ## stop everything `make up` started
@@ -38,7 +40,7 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 	$(DOTNET) run --project hack/CrdGen -c Release -- $(CURDIR)
 
 .PHONY: test
-test: cluster-up build ## everything needed, then all test projects (unit, control plane, e2e)
+test: up build ## everything needed, then all test projects (unit, control plane, e2e)
 	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal"
 
 .PHONY: bench

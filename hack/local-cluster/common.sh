@@ -28,3 +28,6 @@ control_plane_bin() {
 }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+WEBHOOK_PORT="${KAITO_WEBHOOK_PORT:-19443}"
+HEALTH_PORT="${KAITO_HEALTH_PORT:-18081}"
+OPERATOR_NAMESPACE="${KAITO_NAMESPACE:-kaito-system}"

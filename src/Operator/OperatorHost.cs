@@ -1,13 +1,57 @@
+using System.Net;
+using System.Security.Authentication;
+using k8s;
+using Kaito.Webhooks;
+using Kaito.Webhooks.Admission;
+using Kaito.Webhooks.Certificates;
+using Kaito.Webhooks.Validation;
+
 namespace Kaito.Operator;
 
-/// <summary>Builds the operator process: health endpoints now; webhooks and reconcilers join in later issues.</summary>
+/// <summary>
+/// The operator process: HTTPS admission webhooks (TLS 1.2+, certificate swapped in place on rotation)
+/// and plain-HTTP health endpoints on their own port. Reconcilers join in a later milestone.
+/// </summary>
 public static class OperatorHost
 {
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("KAITO_");
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var options = OperatorOptions.From(builder.Configuration);
+
+        var serving = new ServingCertificate();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Admission);
+        builder.Services.AddSingleton(serving);
+        builder.Services.AddSingleton<OperatorReadiness>();
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options)));
+        builder.Services.AddSingleton<IClusterLookup, KubernetesClusterLookup>();
+        builder.Services.AddSingleton<AdmissionHandler>();
+        builder.Services.AddHostedService<WebhookCertificateService>();
+
+        var bind = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = WebhookEndpoints.MaxRequestBytes;
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(bind, options.HealthPort);
+            kestrel.Listen(bind, options.WebhookPort, listen => listen.UseHttps(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.ServerCertificateSelector = (_, _) => serving.Certificate;
+            }));
+        });
+
         var app = builder.Build();
         app.MapHealth();
+        app.MapGroup("").RequireHost($"*:{options.WebhookPort}").MapWebhooks();
         return app;
     }
+
+    static KubernetesClientConfiguration KubernetesConfig(OperatorOptions options) =>
+        options.Kubeconfig is { } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+        : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildConfigFromConfigFile();
 }

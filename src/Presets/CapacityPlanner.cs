@@ -17,12 +17,16 @@ public static class CapacityPlanner
         return plan with { Suggestions = Suggest(request, suggestFrom) };
     }
 
-    /// <summary>The cheapest SKUs (hourly price × nodes; by total GPU memory when unpriced) on which the request fits.</summary>
+    /// <summary>
+    /// SKUs on which the request fits: fewest nodes first (one node is simpler to run than several small
+    /// ones), then cheapest (hourly price × nodes; total GPU memory when unpriced).
+    /// </summary>
     public static IReadOnlyList<SkuSuggestion> Suggest(PlanRequest request, IReadOnlyList<GpuSku> skus, int count = 3) =>
         [.. skus
             .Select(sku => (Sku: sku, Plan: PlanOnly(request with { Shape = sku.Shape })))
             .Where(x => x.Plan.Fits)
-            .OrderBy(x => x.Sku.ApproxHourlyUsd * x.Plan.Nodes ?? x.Sku.TotalGpuMemoryGiB * x.Plan.Nodes)
+            .OrderBy(x => x.Plan.Nodes)
+            .ThenBy(x => x.Sku.ApproxHourlyUsd * x.Plan.Nodes ?? x.Sku.TotalGpuMemoryGiB * x.Plan.Nodes)
             .ThenBy(x => x.Sku.Name, StringComparer.Ordinal)
             .Take(count)
             .Select(x => new SkuSuggestion(x.Sku.Name, x.Sku.GpuCount, x.Sku.GpuModel, x.Plan.Nodes, x.Sku.ApproxHourlyUsd))];

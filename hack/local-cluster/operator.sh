@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the operator and (re)starts it as a local process against the local control plane, with its
+# admission webhooks registered through clientConfig.url (https://127.0.0.1:$WEBHOOK_PORT).
+# Waits until /readyz says the certificate is in place and the webhooks are registered.
+source "$(dirname "$0")/common.sh"
+
+[[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make cluster-up' first"
+k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+out="$LOCAL_DIR/operator"
+log "building the operator (dotnet publish; log: $LOG_DIR/operator-build.log)"
+dotnet publish "$REPO_ROOT/src/Operator" -c Release -o "$out" --nologo -v quiet >"$LOG_DIR/operator-build.log" 2>&1 \
+  || { tail -n 30 "$LOG_DIR/operator-build.log" >&2; die "operator build failed"; }
+
+pidfile="$LOCAL_DIR/pids/kaito-operator.pid"
+if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  log "stopping the running operator ($(cat "$pidfile"))"
+  kill "$(cat "$pidfile")"; for ((i = 0; i < 50; i++)); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
+fi
+k get namespace "$OPERATOR_NAMESPACE" >/dev/null 2>&1 || k create namespace "$OPERATOR_NAMESPACE" >/dev/null
+
+log "starting kaito-operator (webhooks https://127.0.0.1:$WEBHOOK_PORT, health http://127.0.0.1:$HEALTH_PORT)"
+setsid nohup "$out/kaito-operator" --kubeconfig "$KUBECONFIG_FILE" --bind-address 127.0.0.1 \
+  --webhook-port "$WEBHOOK_PORT" --health-port "$HEALTH_PORT" --namespace "$OPERATOR_NAMESPACE" \
+  --webhook-url "https://127.0.0.1:$WEBHOOK_PORT" --node-provisioner "${KAITO_NODE_PROVISIONER:-gpu-provisioner}" \
+  --cloud "${KAITO_CLOUD:-azure}" >"$LOG_DIR/kaito-operator.log" 2>&1 </dev/null 9>&- &
+echo $! >"$pidfile"
+for ((i = 0; i < 300; i++)); do
+  curl -fsS "http://127.0.0.1:$HEALTH_PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -n 30 "$LOG_DIR/kaito-operator.log" >&2; die "kaito-operator exited; log: $LOG_DIR/kaito-operator.log"; }
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$HEALTH_PORT/readyz" >/dev/null || die "kaito-operator not ready after 60s; log: $LOG_DIR/kaito-operator.log"
+log "kaito-operator ready; webhooks registered"

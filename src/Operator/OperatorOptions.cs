@@ -1,0 +1,71 @@
+using Kaito.Webhooks.Validation;
+using Microsoft.Extensions.Configuration;
+
+namespace Kaito.Operator;
+
+/// <summary>Command-line flags (--name value) and the environment (KAITO_NAME), parsed once with clear errors.</summary>
+public sealed record OperatorOptions(
+    string? Kubeconfig,
+    string BindAddress,
+    int WebhookPort,
+    int HealthPort,
+    string Namespace,
+    string? WebhookUrl,
+    string WebhookService,
+    string? CertDirectory,
+    string CertSecret,
+    bool RegisterWebhooks,
+    AdmissionSettings Admission)
+{
+    public static OperatorOptions From(IConfiguration config)
+    {
+        var errors = new List<string>();
+        string Get(string key, string fallback) => config[key] ?? fallback;
+        int Port(string key, int fallback)
+        {
+            var text = config[key];
+            if (text is null) return fallback;
+            if (int.TryParse(text, out var port) && port is > 0 and < 65536) return port;
+            errors.Add($"--{key} must be a port number (1-65535), got \"{text}\"");
+            return fallback;
+        }
+
+        var provisioner = Get("node-provisioner", "gpu-provisioner");
+        var provisioning = provisioner switch
+        {
+            "gpu-provisioner" or "azure-gpu-provisioner" => NodeProvisioning.GpuProvisioner,
+            "byo" => NodeProvisioning.BringYourOwn,
+            _ => AddError(errors, $"--node-provisioner must be gpu-provisioner or byo, got \"{provisioner}\""),
+        };
+        var cloud = Get("cloud", "azure").ToLowerInvariant();
+        if (!Kaito.Presets.SkuCatalog.Default.HasCloud(cloud))
+            errors.Add($"--cloud must be one of {string.Join(", ", Kaito.Presets.SkuCatalog.Default.Clouds)}, got \"{cloud}\"");
+        var gates = FeatureGateParser.Parse(config["feature-gates"], errors);
+        var ns = Get("namespace", "kaito-system");
+        var options = new OperatorOptions(
+            config["kubeconfig"],
+            Get("bind-address", "0.0.0.0"),
+            Port("webhook-port", 9443),
+            Port("health-port", 8081),
+            ns,
+            config["webhook-url"],
+            Get("webhook-service", "kaito-workspace"),
+            config["cert-dir"],
+            Get("cert-secret", "kaito-webhook-cert"),
+            !string.Equals(config["register-webhooks"], "false", StringComparison.OrdinalIgnoreCase),
+            new AdmissionSettings(provisioning, cloud, gates, ns));
+        if (errors.Count > 0) throw new OptionsException(errors);
+        return options;
+    }
+
+    static NodeProvisioning AddError(List<string> errors, string message)
+    {
+        errors.Add(message);
+        return NodeProvisioning.GpuProvisioner;
+    }
+}
+
+public sealed class OptionsException(IReadOnlyList<string> errors) : Exception(string.Join("\n", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

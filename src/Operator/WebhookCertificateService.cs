@@ -1,0 +1,68 @@
+using System.Net;
+using k8s;
+using Kaito.Webhooks.Certificates;
+
+namespace Kaito.Operator;
+
+/// <summary>
+/// Keeps the serving certificate current (self-managed Secret, or files from cert-manager) and the
+/// webhook configurations' caBundle in step with it.
+/// </summary>
+public sealed partial class WebhookCertificateService(
+    OperatorOptions options, IKubernetes client, ServingCertificate serving, OperatorReadiness readiness,
+    ILoggerFactory loggers, ILogger<WebhookCertificateService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var registrar = new WebhookRegistrar(client, options.WebhookUrl is { } url
+            ? new WebhookEndpoint(BaseUrl: url)
+            : new WebhookEndpoint(ServiceName: options.WebhookService, ServiceNamespace: options.Namespace, ServicePort: 443));
+        var files = options.CertDirectory is { } dir ? new FileCertificateSource(dir) : null;
+        var secret = files is null ? SecretSource() : null;
+        string? registeredCa = null;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = files is null ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(10);
+            try
+            {
+                var bundle = files is not null ? files.ReadIfChanged() : await secret!.EnsureAsync(stoppingToken);
+                if (bundle is not null) serving.Use(bundle);
+                if (options.RegisterWebhooks && serving.Bundle is { } current && current.CaPem != registeredCa)
+                {
+                    await registrar.RegisterAsync(current.CaPem, stoppingToken);
+                    registeredCa = current.CaPem;
+                    LogRegistered(logger, options.WebhookUrl ?? $"service {options.Namespace}/{options.WebhookService}");
+                }
+                readiness.WebhooksReady = serving.IsLoaded && (!options.RegisterWebhooks || registeredCa is not null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogCertificateFailure(logger, e);
+                delay = TimeSpan.FromSeconds(5);
+            }
+            await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    SecretCertificateSource SecretSource()
+    {
+        var service = options.WebhookService;
+        var ns = options.Namespace;
+        string[] names = [service, $"{service}.{ns}", $"{service}.{ns}.svc", $"{service}.{ns}.svc.cluster.local", "localhost"];
+        return new SecretCertificateSource(client, ns, options.CertSecret, names, [IPAddress.Loopback, IPAddress.IPv6Loopback],
+            loggers.CreateLogger<SecretCertificateSource>());
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "webhook configurations registered for {Endpoint}")]
+    static partial void LogRegistered(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "webhook certificate or registration failed; retrying in 5s")]
+    static partial void LogCertificateFailure(ILogger logger, Exception exception);
+}
+
+/// <summary>What /readyz reports.</summary>
+public sealed class OperatorReadiness
+{
+    public volatile bool WebhooksReady;
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using Kaito.Api.V1Beta1;
+using Kaito.Webhooks.Defaulting;
+using Kaito.Webhooks.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace Kaito.Webhooks.Admission;
+
+/// <summary>
+/// Turns one AdmissionRequest into a response: defaults (mutate) or rules (validate). Bad requests get a
+/// clean denial; an exception inside a rule becomes a denial too, logged with the request uid.
+/// Status-subresource writes are always allowed: spec rules never block the operator's status updates.
+/// </summary>
+public sealed partial class AdmissionHandler(AdmissionSettings settings, IClusterLookup? cluster, ILogger<AdmissionHandler> logger)
+{
+    readonly WorkspaceDefaulter workspaceDefaulter = new(settings);
+
+    public async Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var uid = request.Uid ?? "";
+        if (Precheck(kind, request) is { } early) return early;
+        try
+        {
+            var json = JsonNode.Parse(request.Object!.Value.GetRawText()) as JsonObject;
+            if (json is null) return AdmissionResponses.BadRequest(uid, $"the {kind.Kind} in the request is not a JSON object");
+            var isCreate = request.Operation == "CREATE";
+            var result = kind == AdmissionKind.Workspace ? workspaceDefaulter.Default(json, isCreate) : RAGEngineDefaulter.Default(json);
+            await Task.CompletedTask;
+            return AdmissionResponses.Patch(uid, result.Operations, result.Warnings);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRuleFailure(logger, e, uid, kind.Kind, "defaulting");
+            return AdmissionResponses.BadRequest(uid, $"defaulting the {kind.Kind} failed unexpectedly (request uid {uid}); the operator log has details");
+        }
+    }
+
+    public async Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var uid = request.Uid ?? "";
+        if (Precheck(kind, request) is { } early) return early;
+        var name = request.Name ?? TryName(request.Object!.Value);
+        try
+        {
+            var result = kind == AdmissionKind.Workspace
+                ? await ValidateWorkspaceAsync(request, cancellationToken)
+                : await ValidateRAGEngineAsync(request, cancellationToken);
+            return result.Allowed
+                ? AdmissionResponses.Allow(uid, result.Warnings)
+                : AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name, result.Errors, result.Warnings);
+        }
+        catch (JsonException e)
+        {
+            var path = string.IsNullOrEmpty(e.Path) ? "" : e.Path.TrimStart('$', '.');
+            return AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name,
+                [new FieldError(FieldErrorType.Invalid, path, "the value has the wrong type for this field", null)]);
+        }
+        catch (RuleFailedException e)
+        {
+            LogRuleFailure(logger, e.InnerException!, uid, kind.Kind, e.Path);
+            return AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name,
+                [new FieldError(FieldErrorType.Invalid, e.Path, $"could not be checked: the rule failed unexpectedly (request uid {uid}); please report it")]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRuleFailure(logger, e, uid, kind.Kind, "");
+            return AdmissionResponses.BadRequest(uid, $"validating the {kind.Kind} failed unexpectedly (request uid {uid}); please report it");
+        }
+    }
+
+    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request)
+    {
+        var uid = request.Uid ?? "";
+        if (string.IsNullOrEmpty(request.Uid)) return AdmissionResponses.BadRequest(uid, "the AdmissionReview request has no uid");
+        var requestKind = request.Kind?.Kind;
+        if (!string.Equals(requestKind, kind.Kind, StringComparison.Ordinal) || request.Kind?.Group != KaitoGroup.Name)
+            return AdmissionResponses.BadRequest(uid, $"this webhook admits {KaitoGroup.Name} {kind.Kind} objects, not {request.Kind?.Group}/{requestKind}");
+        if (request.Operation is not ("CREATE" or "UPDATE")) return AdmissionResponses.Allow(uid);
+        if (request.SubResource is { Length: > 0 }) return AdmissionResponses.Allow(uid);
+        if (request.Object is not { ValueKind: JsonValueKind.Object })
+            return AdmissionResponses.BadRequest(uid, $"the {request.Operation} request carries no {kind.Kind} object");
+        if (request.Operation == "UPDATE" && request.OldObject is not { ValueKind: JsonValueKind.Object })
+            return AdmissionResponses.BadRequest(uid, $"the UPDATE request carries no previous {kind.Kind} object");
+        return null;
+    }
+
+    async Task<ValidationResult> ValidateWorkspaceAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var validator = new WorkspaceValidator(settings, cluster);
+        var workspace = Decode<Workspace>(request.Object!.Value);
+        return request.Operation == "UPDATE"
+            ? await validator.ValidateUpdateAsync(workspace, Decode<Workspace>(request.OldObject!.Value), cancellationToken)
+            : await validator.ValidateCreateAsync(workspace, cancellationToken);
+    }
+
+    async Task<ValidationResult> ValidateRAGEngineAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var validator = new RAGEngineValidator(settings, cluster);
+        var ragEngine = Decode<RAGEngine>(request.Object!.Value);
+        return request.Operation == "UPDATE"
+            ? await validator.ValidateUpdateAsync(ragEngine, Decode<RAGEngine>(request.OldObject!.Value), cancellationToken)
+            : await validator.ValidateCreateAsync(ragEngine, cancellationToken);
+    }
+
+    static T Decode<T>(JsonElement element) =>
+        KubernetesJson.Deserialize<T>(element.GetRawText()) ?? throw new JsonException("the object is null");
+
+    static string? TryName(JsonElement element) =>
+        element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString()
+            : null;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "admission of {Kind} failed in {Path} (request uid {Uid})")]
+    static partial void LogRuleFailure(ILogger logger, Exception exception, string uid, string kind, string path);
+}
+
+/// <summary>Thrown by validators to attribute an unexpected failure to the field being checked.</summary>
+public sealed class RuleFailedException(string path, Exception inner) : Exception($"rule for {path} failed", inner)
+{
+    public string Path { get; } = path;
+}

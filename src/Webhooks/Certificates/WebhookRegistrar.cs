@@ -1,0 +1,86 @@
+using System.Text;
+using k8s;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+using Kaito.Webhooks.Admission;
+
+namespace Kaito.Webhooks.Certificates;
+
+/// <summary>Where the API server reaches the webhooks: a URL (local process) or an in-cluster Service.</summary>
+public sealed record WebhookEndpoint(string? BaseUrl = null, string? ServiceName = null, string? ServiceNamespace = null, int ServicePort = 443)
+{
+    public Admissionregistrationv1WebhookClientConfig ClientConfig(string path, string caPem) => BaseUrl is not null
+        ? new() { Url = BaseUrl.TrimEnd('/') + path, CaBundle = Encoding.UTF8.GetBytes(caPem) }
+        : new()
+        {
+            Service = new Admissionregistrationv1ServiceReference { Name = ServiceName, NamespaceProperty = ServiceNamespace, Path = path, Port = ServicePort },
+            CaBundle = Encoding.UTF8.GetBytes(caPem),
+        };
+}
+
+/// <summary>
+/// Creates or updates the mutating and validating webhook configurations with the current CA, by
+/// server-side apply. Status subresources are not matched: the operator's status writes never pass
+/// through spec rules.
+/// </summary>
+public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoint)
+{
+    public const string MutatingName = "kaito-mutating-webhooks";
+    public const string ValidatingName = "kaito-validating-webhooks";
+    const string FieldManager = "kaito-operator";
+
+    public async Task RegisterAsync(string caPem, CancellationToken cancellationToken)
+    {
+        var mutating = new V1MutatingWebhookConfiguration
+        {
+            ApiVersion = "admissionregistration.k8s.io/v1",
+            Kind = "MutatingWebhookConfiguration",
+            Metadata = new V1ObjectMeta { Name = MutatingName },
+            Webhooks = [.. AdmissionKind.All.Select(k => new V1MutatingWebhook
+            {
+                Name = $"mutation.{k.WebhookSuffix}",
+                ClientConfig = endpoint.ClientConfig(k.MutatePath, caPem),
+                Rules = Rules(k),
+                AdmissionReviewVersions = ["v1"],
+                SideEffects = "None",
+                FailurePolicy = "Fail",
+                MatchPolicy = "Equivalent",
+                TimeoutSeconds = 10,
+                ReinvocationPolicy = "Never",
+            })],
+        };
+        var validating = new V1ValidatingWebhookConfiguration
+        {
+            ApiVersion = "admissionregistration.k8s.io/v1",
+            Kind = "ValidatingWebhookConfiguration",
+            Metadata = new V1ObjectMeta { Name = ValidatingName },
+            Webhooks = [.. AdmissionKind.All.Select(k => new V1ValidatingWebhook
+            {
+                Name = $"validation.{k.WebhookSuffix}",
+                ClientConfig = endpoint.ClientConfig(k.ValidatePath, caPem),
+                Rules = Rules(k),
+                AdmissionReviewVersions = ["v1"],
+                SideEffects = "None",
+                FailurePolicy = "Fail",
+                MatchPolicy = "Equivalent",
+                TimeoutSeconds = 10,
+            })],
+        };
+        await client.AdmissionregistrationV1.PatchMutatingWebhookConfigurationAsync(
+            new V1Patch(mutating, V1Patch.PatchType.ApplyPatch), MutatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+        await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(
+            new V1Patch(validating, V1Patch.PatchType.ApplyPatch), ValidatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+    }
+
+    static List<V1RuleWithOperations> Rules(AdmissionKind kind) =>
+    [
+        new()
+        {
+            ApiGroups = [KaitoGroup.Name],
+            ApiVersions = ["v1alpha1", "v1beta1"],
+            Resources = [kind.Plural],
+            Operations = ["CREATE", "UPDATE"],
+            Scope = "Namespaced",
+        },
+    ];
+}

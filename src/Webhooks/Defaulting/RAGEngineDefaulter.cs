@@ -1,0 +1,17 @@
+using System.Text.Json.Nodes;
+using Kaito.Webhooks.Admission;
+
+namespace Kaito.Webhooks.Defaulting;
+
+/// <summary>Defaults a RAGEngine: the persistent volume mount path the service uses when none is given.</summary>
+public static class RAGEngineDefaulter
+{
+    public const string DefaultMountPath = "/mnt/data";
+
+    public static DefaultingResult Default(JsonObject ragEngine)
+    {
+        if (ragEngine["spec"]?["storage"]?["persistentVolume"] is JsonObject volume && volume["mountPath"] is null)
+            return new DefaultingResult([JsonPatchOperation.Add("/spec/storage/persistentVolume/mountPath", DefaultMountPath)], []);
+        return DefaultingResult.None;
+    }
+}

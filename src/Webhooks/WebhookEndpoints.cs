@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Kaito.Webhooks.Admission;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Kaito.Webhooks;
+
+/// <summary>
+/// POST /mutate/{workspace,ragengine}.kaito.sh and /validate/{...}: AdmissionReview v1 in, AdmissionReview
+/// out, always HTTP 200 for a well-formed review; 400 for a body that is not one; 413 over the size limit.
+/// </summary>
+public static class WebhookEndpoints
+{
+    /// <summary>Objects are at most 1.5 MiB in etcd; a review carries two of them plus envelope.</summary>
+    public const long MaxRequestBytes = 4 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var kind in AdmissionKind.All)
+        {
+            endpoints.MapPost(kind.MutatePath, (HttpContext context, AdmissionHandler handler) =>
+                HandleAsync(context, kind, handler.MutateAsync));
+            endpoints.MapPost(kind.ValidatePath, (HttpContext context, AdmissionHandler handler) =>
+                HandleAsync(context, kind, handler.ValidateAsync));
+        }
+        return endpoints;
+    }
+
+    static async Task<IResult> HandleAsync(HttpContext context, AdmissionKind kind,
+        Func<AdmissionKind, AdmissionRequest, CancellationToken, Task<AdmissionResponse>> admit)
+    {
+        if (context.Request.ContentLength > MaxRequestBytes)
+            return TypedResults.Problem($"request body over {MaxRequestBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+        AdmissionReview? review;
+        try
+        {
+            review = await JsonSerializer.DeserializeAsync<AdmissionReview>(new LimitedStream(context.Request.Body, MaxRequestBytes), WebhookJson.Options, context.RequestAborted);
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.Problem($"the body is not an AdmissionReview: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("limit", StringComparison.Ordinal))
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        if (review?.Request is null)
+            return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
+
+        var response = await admit(kind, review.Request, context.RequestAborted);
+        return TypedResults.Json(new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Options);
+    }
+}
