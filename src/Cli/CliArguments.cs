@@ -4,11 +4,15 @@ namespace Kaito.Cli;
 public sealed class CliArguments
 {
     readonly Dictionary<string, string> options = new(StringComparer.Ordinal);
+    readonly List<string> files = [];
     readonly HashSet<string> used = new(StringComparer.Ordinal);
 
     CliArguments(List<string> positional) => Positional = positional;
 
     public IReadOnlyList<string> Positional { get; }
+
+    /// <summary>Every -f / --filename value, in order (the option may repeat).</summary>
+    public IReadOnlyList<string> Files => files;
 
     public static CliArguments Parse(IReadOnlyList<string> args)
     {
@@ -39,6 +43,11 @@ public sealed class CliArguments
                 throw new UsageException($"option --{name} needs a value");
             }
             if (name == "o") name = "output";
+            if (name is "f" or "filename")
+            {
+                parsed.files.Add(value);
+                continue;
+            }
             if (!parsed.options.TryAdd(name, value)) throw new UsageException($"option --{name} is given twice");
         }
         return parsed;

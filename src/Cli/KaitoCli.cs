@@ -15,7 +15,10 @@ public static class KaitoCli
                [--cloud azure] [--runtime vllm|transformers] [--tuning lora|qlora]
                [--max-model-len N] [-o json]
 
-        Exit codes: 0 ok / fits, 1 does not fit, 2 bad input.
+          validate -f FILE [-f FILE...]                the admission webhooks' defaults and rules, offline
+               [--node-provisioner gpu-provisioner|byo] [--cloud azure]
+
+        Exit codes: 0 ok / fits / valid, 1 does not fit / invalid, 2 bad input.
         """;
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
@@ -28,6 +31,7 @@ public static class KaitoCli
                 "models" => ModelsCommand.Run(parsed, output),
                 "skus" => SkusCommand.Run(parsed, output),
                 "plan" => PlanCommand.Run(parsed, output),
+                "validate" => ValidateCommand.RunAsync(parsed, parsed.Files, output, error).GetAwaiter().GetResult(),
                 "help" or null => Help(output),
                 var other => throw new UsageException($"unknown command \"{other}\""),
             };
