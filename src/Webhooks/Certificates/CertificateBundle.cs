@@ -30,9 +30,14 @@ public sealed record CertificateBundle(string CaPem, string CertificatePem, stri
             var bundle = new CertificateBundle(caPem, certificatePem, keyPem);
             using var server = bundle.ToServerCertificate();
             using var ca = X509Certificate2.CreateFromPem(caPem);
-            return server.Issuer == ca.Subject ? bundle : null;
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;   // expiry is handled by rotation
+            return chain.Build(server) ? bundle : null;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             return null;
         }

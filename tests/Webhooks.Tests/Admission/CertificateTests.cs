@@ -1,0 +1,79 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Kaito.Webhooks.Certificates;
+
+namespace Kaito.Webhooks.Tests.Admission;
+
+public sealed class CertificateTests
+{
+    [Fact]
+    public void Generated_server_certificate_chains_to_its_ca_and_names_the_service()
+    {
+        var bundle = CertificateAuthority.Generate(["kaito-workspace.kaito-system.svc", "localhost"], [IPAddress.Loopback], TimeSpan.FromDays(90));
+
+        using var server = bundle.ToServerCertificate();
+        using var ca = X509Certificate2.CreateFromPem(bundle.CaPem);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        Assert.True(chain.Build(server));
+        Assert.True(server.HasPrivateKey);
+        Assert.True(server.MatchesHostname("kaito-workspace.kaito-system.svc"));
+        Assert.True(server.MatchesHostname("127.0.0.1"));
+        Assert.InRange(server.NotAfter.ToUniversalTime(), DateTime.UtcNow.AddDays(89), DateTime.UtcNow.AddDays(91));
+    }
+
+    [Fact]
+    public void Mismatched_or_garbage_pem_is_rejected()
+    {
+        var one = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));
+        var two = CertificateAuthority.Generate(["b"], [], TimeSpan.FromDays(1));
+
+        Assert.NotNull(CertificateBundle.TryParse(one.CaPem, one.CertificatePem, one.KeyPem));
+        Assert.Null(CertificateBundle.TryParse(two.CaPem, one.CertificatePem, one.KeyPem));
+        Assert.Null(CertificateBundle.TryParse(one.CaPem, one.CertificatePem, two.KeyPem));
+        Assert.Null(CertificateBundle.TryParse("", one.CertificatePem, one.KeyPem));
+        Assert.Null(CertificateBundle.TryParse("junk", "junk", "junk"));
+    }
+
+    [Fact]
+    public void File_source_reloads_only_when_the_files_change_and_parse()
+    {
+        var dir = Directory.CreateTempSubdirectory("kaito-certs").FullName;
+        try
+        {
+            var source = new FileCertificateSource(dir);
+            Assert.Null(source.ReadIfChanged());
+
+            var first = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));
+            Write(dir, first, DateTime.UtcNow.AddMinutes(-2));
+            Assert.Equal(first, source.ReadIfChanged());
+            Assert.Null(source.ReadIfChanged());
+
+            var second = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));
+            Write(dir, second, DateTime.UtcNow.AddMinutes(-1));
+            Assert.Equal(second, source.ReadIfChanged());
+
+            var serving = new ServingCertificate();
+            serving.Use(second);
+            Assert.True(serving.IsLoaded);
+            Assert.Equal(second.CertificatePem, serving.Bundle!.CertificatePem);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    static void Write(string dir, CertificateBundle bundle, DateTime time)
+    {
+        foreach (var (name, pem) in new[] { ("ca.crt", bundle.CaPem), ("tls.crt", bundle.CertificatePem), ("tls.key", bundle.KeyPem) })
+        {
+            var path = Path.Combine(dir, name);
+            File.WriteAllText(path, pem);
+            File.SetLastWriteTimeUtc(path, time);
+        }
+    }
+}
