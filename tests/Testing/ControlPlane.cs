@@ -65,6 +65,42 @@ public sealed class ControlPlane
         return plane;
     }
 
+    static readonly SemaphoreSlim OperatorGate = new(1, 1);
+    bool operatorReady;
+
+    /// <summary>
+    /// Makes sure the operator with its admission webhooks serves this control plane: reuses the one
+    /// `make up` started, else builds and starts it (hack/local-cluster/operator.sh).
+    /// </summary>
+    public async Task EnsureOperatorAsync()
+    {
+        await OperatorGate.WaitAsync();
+        try
+        {
+            if (operatorReady) return;
+            var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            try
+            {
+                operatorReady = (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                operatorReady = false;
+            }
+            if (operatorReady) return;
+            if (Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG") is not null)
+                throw new InvalidOperationException("KAITO_TEST_KUBECONFIG is set but no operator answers on 127.0.0.1:" + port + "; install it in that cluster or unset the variable");
+            var started = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh")], timeout: TimeSpan.FromMinutes(5));
+            if (!started.Succeeded) throw new InvalidOperationException("The operator did not start (run `make up`; log in .local/logs/kaito-operator.log):\n" + started.StdErr);
+            operatorReady = true;
+        }
+        finally
+        {
+            OperatorGate.Release();
+        }
+    }
+
     /// <summary>Runs the machine's kubectl against this control plane.</summary>
     public Task<ProcessResult> KubectlAsync(IEnumerable<string> arguments, string? stdin = null) =>
         ProcessRunner.RunAsync("kubectl", ["--kubeconfig", KubeconfigPath, .. arguments], stdin);
