@@ -1,4 +1,5 @@
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Validation;
 
@@ -9,10 +10,109 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
 
     public IClusterLookup? Cluster { get; } = cluster;
 
-    // Placeholder until the rule set lands (branch `validation`): allows everything.
-    public Task<ValidationResult> ValidateCreateAsync(Workspace workspace, CancellationToken cancellationToken) =>
-        Task.FromResult(ValidationResult.From(new FieldErrors(), []));
+    public async Task<ValidationResult> ValidateCreateAsync(Workspace workspace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        var errors = new FieldErrors();
+        var warnings = new List<string>();
+        await ValidateAsync(workspace, null, errors, warnings, cancellationToken);
+        return ValidationResult.From(errors, warnings);
+    }
 
-    public Task<ValidationResult> ValidateUpdateAsync(Workspace workspace, Workspace old, CancellationToken cancellationToken) =>
-        Task.FromResult(ValidationResult.From(new FieldErrors(), []));
+    /// <summary>
+    /// The create rules on the new object except the GPU fit (nothing it depends on may change), plus
+    /// immutability. Referenced ConfigMaps are re-read only when the reference changed, so that a ConfigMap
+    /// deleted later cannot block updates (status writes included).
+    /// </summary>
+    public async Task<ValidationResult> ValidateUpdateAsync(Workspace workspace, Workspace old, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(old);
+        var errors = new FieldErrors();
+        var warnings = new List<string>();
+        await ValidateAsync(workspace, old, errors, warnings, cancellationToken);
+        WorkspaceImmutability.Validate(workspace, old, Settings, errors);
+        return ValidationResult.From(errors, warnings);
+    }
+
+    async Task ValidateAsync(Workspace workspace, Workspace? old, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var annotations = workspace.Metadata?.Annotations;
+        var name = workspace.Metadata?.Name;
+        if (string.IsNullOrEmpty(name)) errors.Required("metadata.name", "name the Workspace (a DNS label, e.g. workspace-phi-3)");
+        else if (!KubernetesNames.IsDns1123Label(name)) errors.Invalid("metadata.name", name, "must be a DNS label: " + KubernetesNames.LabelRule);
+
+        AnnotationRules.Validate(annotations, Settings.FeatureGates, errors);
+
+        if (workspace.Inference is null && workspace.Tuning is null)
+            errors.Required("inference", "set inference (serve a model) or tuning (fine-tune one)");
+        else if (workspace.Inference is not null && workspace.Tuning is not null)
+            errors.Forbidden("tuning", "a Workspace either serves (inference) or fine-tunes (tuning), not both; remove one");
+
+        var resource = workspace.Resource;
+        if (resource is null)
+        {
+            errors.Required("resource", "set resource.labelSelector (and resource.instanceType when nodes are provisioned)");
+        }
+        else
+        {
+            ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors);
+            LabelSelectorRules.Validate(resource.LabelSelector, "resource.labelSelector", Settings.Provisioning == NodeProvisioning.GpuProvisioner, errors);
+            PartitionRules.Validate(resource.Partition, "resource.partition", Settings, errors);
+        }
+
+        var @namespace = string.IsNullOrEmpty(workspace.Metadata?.NamespaceProperty) ? "default" : workspace.Metadata.NamespaceProperty;
+        if (workspace.Inference is { } inference)
+        {
+            var runtime = AnnotationRules.Runtime(annotations, Settings.FeatureGates);
+            var model = InferenceRules.Validate(inference, runtime, errors);
+            AdapterRules.Validate(inference.Adapters, runtime, errors);
+
+            if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))
+            {
+                if (AnnotationRules.BypassesResourceChecks(annotations))
+                    warnings.Add($"GPU fit check bypassed ({Annotations.BypassResourceChecks}: \"true\"); the model may not fit");
+                else
+                    await GpuFitRules.ValidateAsync(workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken);
+            }
+
+            if (!string.IsNullOrEmpty(inference.Config) && inference.Config != old?.Inference?.Config)
+            {
+                if (Cluster is null) warnings.Add($"inference.config not checked: no cluster access to read ConfigMap {inference.Config}");
+                else if (await ConfigMapRules.ReadKeyAsync(Cluster, @namespace, inference.Config, ConfigMapRules.InferenceKey, "inference.config",
+                             "runtime parameters", errors, cancellationToken) is { } content)
+                    ConfigMapRules.ValidateInferenceConfig(content, inference.Config, model, "inference.config", errors);
+            }
+        }
+
+        if (workspace.Tuning is { } tuning)
+        {
+            TuningRules.Validate(tuning, resource, errors);
+            if (!string.IsNullOrEmpty(tuning.Config) && tuning.Config != old?.Tuning?.Config)
+            {
+                if (Cluster is null) warnings.Add($"tuning.config not checked: no cluster access to read ConfigMap {tuning.Config}");
+                else if (await ConfigMapRules.ReadKeyAsync(Cluster, @namespace, tuning.Config, ConfigMapRules.TrainingKey, "tuning.config",
+                             "training configuration", errors, cancellationToken) is { } content)
+                    ConfigMapRules.ValidateTrainingConfig(content, tuning.Config, tuning.Method, "tuning.config", errors);
+            }
+        }
+
+        AddDeprecationWarnings(workspace, warnings);
+    }
+
+    static void AddDeprecationWarnings(Workspace workspace, List<string> warnings)
+    {
+        if (workspace.Resource?.PreferredNodes is { Count: > 0 })
+            warnings.Add("resource.preferredNodes is deprecated: label the nodes and select them with resource.labelSelector");
+        if (workspace.Resource?.Count is { } count && count != 1)
+            warnings.Add("resource.count is deprecated: the operator computes the node count from the model and the GPU SKU");
+        foreach (var (path, preset) in new[] { ("inference.preset", workspace.Inference?.Preset), ("tuning.preset", workspace.Tuning?.Preset) })
+        {
+            if (preset is null) continue;
+            if (string.Equals(preset.AccessMode, "private", StringComparison.OrdinalIgnoreCase))
+                warnings.Add($"{path}.accessMode private is deprecated and ignored; gated models use presetOptions.modelAccessSecret");
+            if (!string.IsNullOrEmpty(preset.PresetOptions?.Image))
+                warnings.Add($"{path}.presetOptions.image is deprecated and ignored; the preset's own image is used");
+        }
+    }
 }
