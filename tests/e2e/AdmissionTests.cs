@@ -94,7 +94,7 @@ public sealed class AdmissionTests(ControlPlaneFixture fixture) : IAsyncLifetime
         new("inference switched to tuning", BaseInference, Replace(BaseTuning, "apps: upd", "apps: upd"), "tuning"),
         new("tuning method changed", BaseTuning, Replace(BaseTuning, "method: qlora", "method: lora"), "tuning.method"),
         new("tuning input renamed", BaseTuning, Replace(BaseTuning, "name: data,", "name: other,"), "tuning.input.name"),
-        new("bad adapter added on update", BaseInference, BaseInference + "  adapters:\n  - source: {name: \"Bad Name\", image: \"r.io/a:1\"}\n", "inference.adapters[0].source.name"),
+        new("bad adapter added on update", BaseInference, BaseInference + "\n  adapters:\n  - source: {name: \"Bad Name\", image: \"r.io/a:1\"}\n", "inference.adapters[0].source.name"),
         new("annotation broken on update", BaseInference, Replace(BaseInference, "metadata: {name: upd}", "metadata: {name: upd, annotations: {kaito.sh/performance-mode: warp}}"), "metadata.annotations[kaito.sh/performance-mode]"),
         new("rag compute removed", BaseRag, Replace(BaseRag, "  compute:\n    instanceType: Standard_NC4as_T4_v3\n    labelSelector: {matchLabels: {apps: rag}}\n", ""), "spec.compute"),
     ];
@@ -175,7 +175,9 @@ public sealed class AdmissionTests(ControlPlaneFixture fixture) : IAsyncLifetime
         var body = current.ToJsonString();
 
         var statusWrite = await Plane.KubectlAsync(["replace", "--subresource=status", "-n", ns.Name, "-f", "-"], body);
-        var specWrite = await Plane.KubectlAsync(["replace", "-n", ns.Name, "-f", "-"], body);
+        var fresh = JsonNode.Parse((await Plane.KubectlAsync(["get", "wk", "upd", "-n", ns.Name, "-o", "json"])).StdOut)!.AsObject();
+        fresh["resource"]!["instanceType"] = "Standard_NC12s_v3";
+        var specWrite = await Plane.KubectlAsync(["replace", "-n", ns.Name, "-f", "-"], fresh.ToJsonString());
 
         Assert.True(statusWrite.Succeeded, statusWrite.ToString());
         Assert.False(specWrite.Succeeded, specWrite.ToString());
