@@ -69,6 +69,6 @@ public static class DataSourceRules
         }
         var (type, value) = volume.First();
         if (!VolumeSourceTypes.Contains(type)) errors.NotSupported(path, type, VolumeSourceTypes);
-        else if (value is not JsonObject) errors.Invalid($"{path}.{type}", value?.ToJsonString(), $"{type} must be an object, for example {type}: {{}}");
+        else if (value is not JsonObject) errors.Invalid(path, value?.ToJsonString(), $"{type} must be an object, for example {type}: {{}}");
     }
 }
