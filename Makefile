@@ -25,6 +25,7 @@ cluster-down: ## stop the local control plane (add PURGE=1 to drop its etcd data
 
 .PHONY: up
 up: cluster-up ## run Kaito (operator + webhooks) on the local control plane; kubeconfig at .local/kubeconfig
+	@bash $(CLUSTER)/simulator.sh
 	@bash $(CLUSTER)/operator.sh
 	@echo "ready: export KUBECONFIG=$(CURDIR)/.local/kubeconfig; kubectl apply -f examples/inference/kaito_workspace_phi_3.yaml"
 

@@ -13,7 +13,7 @@ public static class SchemaBuilder
 {
     public static V1JSONSchemaProps ForRoot(Type type)
     {
-        var root = ForObject(type);
+        var root = ForObject(type, isRoot: true);
         root.Properties["apiVersion"] = new V1JSONSchemaProps
         {
             Type = "string",
@@ -29,14 +29,14 @@ public static class SchemaBuilder
         return root;
     }
 
-    static V1JSONSchemaProps ForObject(Type type)
+    static V1JSONSchemaProps ForObject(Type type, bool isRoot = false)
     {
         var schema = new V1JSONSchemaProps { Type = "object", Properties = new Dictionary<string, V1JSONSchemaProps>(StringComparer.Ordinal) };
         var required = new List<string>();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
-            if (name is null || name is "apiVersion" or "kind" or "metadata") continue;
+            if (name is null || (isRoot && name is "apiVersion" or "kind" or "metadata")) continue;
             schema.Properties[name] = ForProperty(property);
             if (property.GetCustomAttribute<CrdRequiredAttribute>() is not null) required.Add(name);
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the local control plane started by up.sh. Keeps certificates; pass --purge to drop etcd data too.
 source "$(dirname "$0")/common.sh"
-for name in kaito-operator kube-scheduler kube-controller-manager kube-apiserver etcd; do
+for name in kaito-operator gpu-simulator kube-scheduler kube-controller-manager kube-apiserver etcd; do
   f="$LOCAL_DIR/pids/$name.pid"
   [[ -f "$f" ]] || continue
   pid="$(cat "$f")"

@@ -1,0 +1,92 @@
+using System.Globalization;
+using k8s.Models;
+using Kaito.Api.Karpenter;
+using Kaito.Presets;
+
+namespace Kaito.GpuSimulator;
+
+/// <summary>The Node a NodeClaim becomes: the SKU's GPUs as capacity and NVIDIA feature-discovery labels.</summary>
+public static class NodeFactory
+{
+    public const string InstanceTypeLabel = "node.kubernetes.io/instance-type";
+
+    public static string? InstanceType(NodeClaim claim) =>
+        claim.Spec?.Requirements?.FirstOrDefault(r => r.Key == InstanceTypeLabel && r.Operator == "In")?.Values?.FirstOrDefault();
+
+    public static GpuSku? FindSku(string instanceType) =>
+        SkuCatalog.Default.Clouds.Select(c => SkuCatalog.Default.Find(c, instanceType)).FirstOrDefault(s => s is not null);
+
+    public static V1Node Build(string name, GpuSku sku, IDictionary<string, string>? labels, IEnumerable<V1Taint> taints, string storage)
+    {
+        var all = new Dictionary<string, string>(labels ?? new Dictionary<string, string>())
+        {
+            [InstanceTypeLabel] = sku.Name,
+            ["kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = "amd64",
+            ["kubernetes.io/hostname"] = name,
+            ["accelerator"] = "nvidia",
+            ["nvidia.com/gpu.product"] = sku.GpuModel.Replace(' ', '-'),
+            ["nvidia.com/gpu.count"] = sku.GpuCount.ToString(CultureInfo.InvariantCulture),
+            ["nvidia.com/gpu.memory"] = ((int)(sku.Shape.PerGpuMemoryGiB * 1024)).ToString(CultureInfo.InvariantCulture),
+            [SimulationLabels.Simulated] = "true",
+        };
+        return new V1Node
+        {
+            ApiVersion = "v1",
+            Kind = "Node",
+            Metadata = new V1ObjectMeta { Name = name, Labels = all },
+            Spec = new V1NodeSpec { Taints = [.. taints], ProviderID = $"kaito-sim://{name}" },
+            Status = Status(sku.GpuCount, storage, name, DateTime.UtcNow),
+        };
+    }
+
+    public static V1NodeStatus Status(int gpus, string storage, string name, DateTime now)
+    {
+        var resources = new Dictionary<string, ResourceQuantity>
+        {
+            ["cpu"] = new("96"),
+            ["memory"] = new("880Gi"),
+            ["pods"] = new("110"),
+            ["ephemeral-storage"] = new(storage),
+            ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)),
+        };
+        return new V1NodeStatus
+        {
+            Capacity = resources,
+            Allocatable = resources,
+            Addresses = [new V1NodeAddress { Type = "InternalIP", Address = AddressFor(name) }, new V1NodeAddress { Type = "Hostname", Address = name }],
+            Conditions = Conditions(now),
+            NodeInfo = new V1NodeSystemInfo
+            {
+                Architecture = "amd64", OperatingSystem = "linux", OsImage = "Simulated GPU node", KernelVersion = "6.1.0",
+                KubeletVersion = "v1.20.2", KubeProxyVersion = "v1.20.2", ContainerRuntimeVersion = "simulated://1",
+                MachineID = name, SystemUUID = name, BootID = name,
+            },
+        };
+    }
+
+    public static List<V1NodeCondition> Conditions(DateTime now) =>
+    [
+        new() { Type = "Ready", Status = "True", Reason = "KubeletReady", Message = "simulated kubelet is posting ready status", LastHeartbeatTime = now, LastTransitionTime = now },
+        new() { Type = "MemoryPressure", Status = "False", Reason = "KubeletHasSufficientMemory", LastHeartbeatTime = now, LastTransitionTime = now },
+        new() { Type = "DiskPressure", Status = "False", Reason = "KubeletHasNoDiskPressure", LastHeartbeatTime = now, LastTransitionTime = now },
+        new() { Type = "PIDPressure", Status = "False", Reason = "KubeletHasSufficientPID", LastHeartbeatTime = now, LastTransitionTime = now },
+    ];
+
+    /// <summary>A stable private address per node name.</summary>
+    public static string AddressFor(string name)
+    {
+        var hash = (uint)StableHash(name);
+        return $"10.240.{(hash >> 8) & 0xFF}.{Math.Max(1, hash & 0xFE)}";
+    }
+
+    internal static int StableHash(string text)
+    {
+        unchecked
+        {
+            var hash = 17;
+            foreach (var c in text) hash = hash * 31 + c;
+            return hash;
+        }
+    }
+}

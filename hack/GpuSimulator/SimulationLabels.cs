@@ -1,0 +1,20 @@
+namespace Kaito.GpuSimulator;
+
+/// <summary>Labels and annotations through which tests steer the simulation.</summary>
+public static class SimulationLabels
+{
+    /// <summary>On a Node: the simulated kubelet runs it (heartbeats, pod status).</summary>
+    public const string Simulated = "simulation.kaito.sh/node";
+
+    /// <summary>
+    /// On a Workspace (read through the pods' kaito.sh/workspace label): make its pods fail with
+    /// CrashLoopBackOff, OOMKilled or ImagePullBackOff instead of becoming ready.
+    /// </summary>
+    public const string PodFailure = "simulation.kaito.sh/pod-failure";
+
+    /// <summary>On a Workspace: seconds a Job pod runs before it succeeds (default 3).</summary>
+    public const string JobSeconds = "simulation.kaito.sh/job-seconds";
+
+    /// <summary>Karpenter's finalizer: the NodeClaim goes away only after its Node did.</summary>
+    public const string TerminationFinalizer = "karpenter.sh/termination";
+}
