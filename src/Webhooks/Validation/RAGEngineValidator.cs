@@ -60,10 +60,10 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
             return;
         }
 
-        ValidateEmbedding(spec.Embedding, errors);
-        ValidateInferenceService(spec.InferenceService, errors);
-        if (spec.Compute is { } compute) ValidateCompute(compute, spec.Embedding?.Local is not null, errors);
-        ValidateStorage(spec.Storage, errors, warnings);
+        RuleGuard.Run("spec.embedding", () => ValidateEmbedding(spec.Embedding, errors));
+        RuleGuard.Run("spec.inferenceService", () => ValidateInferenceService(spec.InferenceService, errors));
+        if (spec.Compute is { } compute) RuleGuard.Run("spec.compute", () => ValidateCompute(compute, spec.Embedding?.Local is not null, errors));
+        RuleGuard.Run("spec.storage", () => ValidateStorage(spec.Storage, errors, warnings));
 
         if (spec.Guardrails is { Enabled: true, ConfigMapRef: { } reference })
         {

@@ -31,7 +31,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         var errors = new FieldErrors();
         var warnings = new List<string>();
         await ValidateAsync(workspace, old, errors, warnings, cancellationToken);
-        WorkspaceImmutability.Validate(workspace, old, Settings, errors);
+        RuleGuard.Run("metadata", () => WorkspaceImmutability.Validate(workspace, old, Settings, errors));
         return ValidationResult.From(errors, warnings);
     }
 
@@ -42,7 +42,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         if (string.IsNullOrEmpty(name)) errors.Required("metadata.name", "name the Workspace (a DNS label, e.g. workspace-phi-3)");
         else if (!KubernetesNames.IsDns1123Label(name)) errors.Invalid("metadata.name", name, "must be a DNS label: " + KubernetesNames.LabelRule);
 
-        AnnotationRules.Validate(annotations, Settings.FeatureGates, errors);
+        RuleGuard.Run("metadata.annotations", () => AnnotationRules.Validate(annotations, Settings.FeatureGates, errors));
 
         if (workspace.Inference is null && workspace.Tuning is null)
             errors.Required("inference", "set inference (serve a model) or tuning (fine-tune one)");
@@ -56,24 +56,24 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         }
         else
         {
-            ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors);
-            LabelSelectorRules.Validate(resource.LabelSelector, "resource.labelSelector", Settings.Provisioning == NodeProvisioning.GpuProvisioner, errors);
-            PartitionRules.Validate(resource.Partition, "resource.partition", Settings, errors);
+            RuleGuard.Run("resource.instanceType", () => ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors));
+            RuleGuard.Run("resource.labelSelector", () => LabelSelectorRules.Validate(resource.LabelSelector, "resource.labelSelector", Settings.Provisioning == NodeProvisioning.GpuProvisioner, errors));
+            RuleGuard.Run("resource.partition", () => PartitionRules.Validate(resource.Partition, "resource.partition", Settings, errors));
         }
 
         var @namespace = string.IsNullOrEmpty(workspace.Metadata?.NamespaceProperty) ? "default" : workspace.Metadata.NamespaceProperty;
         if (workspace.Inference is { } inference)
         {
             var runtime = AnnotationRules.Runtime(annotations, Settings.FeatureGates);
-            var model = InferenceRules.Validate(inference, runtime, errors);
-            AdapterRules.Validate(inference.Adapters, runtime, errors);
+            var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors));
+            RuleGuard.Run("inference.adapters", () => AdapterRules.Validate(inference.Adapters, runtime, errors));
 
             if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))
             {
                 if (AnnotationRules.BypassesResourceChecks(annotations))
                     warnings.Add($"GPU fit check bypassed ({Annotations.BypassResourceChecks}: \"true\"); the model may not fit");
                 else
-                    await GpuFitRules.ValidateAsync(workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken);
+                    await RuleGuard.RunAsync("resource.instanceType", () => GpuFitRules.ValidateAsync(workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken));
             }
 
             if (!string.IsNullOrEmpty(inference.Config) && inference.Config != old?.Inference?.Config)
@@ -87,7 +87,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
 
         if (workspace.Tuning is { } tuning)
         {
-            TuningRules.Validate(tuning, resource, errors);
+            RuleGuard.Run("tuning", () => TuningRules.Validate(tuning, resource, errors));
             if (!string.IsNullOrEmpty(tuning.Config) && tuning.Config != old?.Tuning?.Config)
             {
                 if (Cluster is null) warnings.Add($"tuning.config not checked: no cluster access to read ConfigMap {tuning.Config}");

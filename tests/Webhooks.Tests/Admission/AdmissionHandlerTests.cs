@@ -93,3 +93,21 @@ public sealed class AdmissionHandlerTests
         Assert.Equal("Unsupported value: \"full\": supported values: \"lora\", \"qlora\"", response.Status.Details.Causes[1].Message);
     }
 }
+
+public sealed class RuleGuardTests
+{
+    [Fact]
+    public void Unexpected_exception_is_attributed_to_the_field_being_checked()
+    {
+        var error = Assert.Throws<Kaito.Webhooks.Admission.RuleFailedException>(() =>
+            Kaito.Webhooks.Validation.RuleGuard.Run("inference.adapters", () => throw new InvalidOperationException("boom")));
+
+        Assert.Equal("inference.adapters", error.Path);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Cancellation_is_not_turned_into_a_rule_failure() =>
+        Assert.Throws<OperationCanceledException>(() =>
+            Kaito.Webhooks.Validation.RuleGuard.Run("x", () => throw new OperationCanceledException()));
+}

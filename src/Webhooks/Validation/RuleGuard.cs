@@ -1,0 +1,46 @@
+using Kaito.Webhooks.Admission;
+
+namespace Kaito.Webhooks.Validation;
+
+/// <summary>
+/// Runs one rule and, if it throws unexpectedly, attributes the failure to the field it was checking
+/// (the webhook turns that into a denial naming the field, logged with the request uid) instead of a 500.
+/// </summary>
+public static class RuleGuard
+{
+    public static void Run(string path, Action rule)
+    {
+        try
+        {
+            rule();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
+        {
+            throw new RuleFailedException(path, e);
+        }
+    }
+
+    public static T Run<T>(string path, Func<T> rule)
+    {
+        try
+        {
+            return rule();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
+        {
+            throw new RuleFailedException(path, e);
+        }
+    }
+
+    public static async Task RunAsync(string path, Func<Task> rule)
+    {
+        try
+        {
+            await rule();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
+        {
+            throw new RuleFailedException(path, e);
+        }
+    }
+}
