@@ -1,0 +1,58 @@
+using k8s.Models;
+
+namespace Kaito.Reconcilers.Workspaces;
+
+/// <summary>Why a workload's pods are not ready, named the way users search for it.</summary>
+public sealed record PodProblem(string Reason, string Message);
+
+/// <summary>
+/// Classifies pod trouble so InferenceReady says what is wrong (crash loop, OOM kill, image pull,
+/// unschedulable) instead of only "not ready". The first pod with a problem wins, in name order.
+/// </summary>
+public static class PodHealth
+{
+    static readonly HashSet<string> ImagePull = ["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "ImageInspectError", "RegistryUnavailable"];
+    static readonly HashSet<string> StartFailures = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "PreStartHookError", "PostStartHookError"];
+
+    public static PodProblem? Diagnose(IEnumerable<V1Pod> pods)
+    {
+        foreach (var pod in pods.OrderBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (Diagnose(pod) is { } problem) return problem;
+        }
+        return null;
+    }
+
+    public static PodProblem? Diagnose(V1Pod pod)
+    {
+        var name = pod.Metadata.Name;
+        var statuses = (pod.Status?.InitContainerStatuses ?? []).Concat(pod.Status?.ContainerStatuses ?? []).ToList();
+        foreach (var status in statuses)
+        {
+            if (status.LastState?.Terminated?.Reason == "OOMKilled" || status.State?.Terminated?.Reason == "OOMKilled")
+                return new("ContainerOOMKilled", Trim($"pod {name}: container {status.Name} was OOM-killed (restarts: {status.RestartCount}); give it more memory or a larger SKU"));
+        }
+        foreach (var status in statuses)
+        {
+            var waiting = status.State?.Waiting;
+            if (waiting?.Reason is null) continue;
+            if (ImagePull.Contains(waiting.Reason))
+                return new("ImagePullError", Trim($"pod {name}: container {status.Name} cannot pull its image ({waiting.Reason}): {waiting.Message}"));
+            if (StartFailures.Contains(waiting.Reason))
+                return new("ContainerStartError", Trim($"pod {name}: container {status.Name} cannot start ({waiting.Reason}): {waiting.Message}"));
+            if (waiting.Reason == "CrashLoopBackOff")
+                return new("ContainerCrashLoopBackOff", Trim($"pod {name}: container {status.Name} is crash-looping (restarts: {status.RestartCount}): {waiting.Message}"));
+        }
+        if (pod.Status?.Phase == "Failed")
+            return new(pod.Status.Reason == "Evicted" ? "PodEvicted" : "PodFailed", Trim($"pod {name} failed: {pod.Status.Message ?? pod.Status.Reason ?? "no reason given"}"));
+        var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        if (scheduled is { Status: "False", Reason: "Unschedulable" })
+            return new("Unschedulable", Trim($"pod {name} cannot be scheduled: {scheduled.Message}"));
+        return null;
+    }
+
+    public static bool IsReady(V1Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null && pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    static string Trim(string message) => message.Length <= 256 ? message : message[..253] + "...";
+}

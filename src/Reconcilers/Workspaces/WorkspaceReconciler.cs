@@ -1,0 +1,233 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kaito.Api.Karpenter;
+using Kaito.Api.V1Beta1;
+using Kaito.Reconcilers.Manifests;
+using Kaito.Reconcilers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Kaito.Reconcilers.Workspaces;
+
+/// <summary>
+/// Brings a Workspace to life: finalizer; GPU nodes (NodeClaims with deterministic names, or the user's
+/// nodes); the inference or tuning workload; then conditions computed from what is observed, written
+/// only when they changed. Reads come from informer caches; nothing here waits or sleeps.
+/// </summary>
+public sealed partial class WorkspaceReconciler(
+    IKubernetes client, WorkspaceCaches caches, ReconcilerSettings settings, EventRecorder events,
+    ILogger<WorkspaceReconciler> logger, TimeProvider? time = null) : IReconciler
+{
+    static readonly TimeSpan WaitingPoll = TimeSpan.FromSeconds(15);
+    readonly TimeProvider clock = time ?? TimeProvider.System;
+    readonly ChildApplier applier = new(client);
+
+    public int ChildWrites => applier.Writes;
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
+        if (workspace is null) return ReconcileResult.Done;
+        if (workspace.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(workspace, cancellationToken);
+
+        if (workspace.Metadata.Finalizers?.Contains(Finalizers.Workspace) != true)
+        {
+            workspace = await SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers ?? [], Finalizers.Workspace], cancellationToken);
+            if (workspace is null) return ReconcileResult.Done;
+        }
+
+        var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.List().Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
+        var plan = WorkspacePlanner.Plan(workspace, settings, candidates);
+        var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
+        if (plan.Workload is null)
+        {
+            await WriteStatusAsync(workspace, seen, cancellationToken);
+            return ReconcileResult.After(WaitingPoll * 4);
+        }
+
+        var readyNodes = settings.NodeAutoProvisioning
+            ? await EnsureNodeClaimsAsync(workspace, plan.TargetNodes, seen, cancellationToken)
+            : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
+        seen = seen with
+        {
+            ReadyNodes = readyNodes.Count,
+            WorkerNodes = readyNodes,
+            ReadyNodeClaims = settings.NodeAutoProvisioning ? OwnClaims(workspace).Count(NodeReadiness.IsReady) : 0,
+            NodeClaimProblem = settings.NodeAutoProvisioning ? NodeReadiness.Problem(OwnClaims(workspace)) : null,
+        };
+        if (readyNodes.Count < plan.TargetNodes)
+        {
+            await WriteStatusAsync(workspace, seen, cancellationToken);
+            return ReconcileResult.After(WaitingPoll);
+        }
+
+        var workload = plan.Workload with { NodeNames = [.. readyNodes.Take(plan.TargetNodes).Order(StringComparer.Ordinal)], Revision = workspace.Metadata.Generation ?? 1 };
+        seen = workspace.Tuning is not null
+            ? await EnsureTuningAsync(workspace, workload, seen, cancellationToken)
+            : await EnsureInferenceAsync(workspace, workload, seen, cancellationToken);
+        await WriteStatusAsync(workspace, seen, cancellationToken);
+        var settled = workspace.Tuning is not null ? seen.Job?.Succeeded > 0 || seen.Job?.Failed > 0 : seen.ReadyReplicas >= seen.DesiredReplicas;
+        return settled ? ReconcileResult.Done : ReconcileResult.After(WaitingPoll);
+    }
+
+    IReadOnlyList<NodeClaim> OwnClaims(Workspace workspace) =>
+        caches.NodeClaims.List(null, new Dictionary<string, string>
+        {
+            [Labels.Workspace] = workspace.Metadata.Name,
+            [Labels.WorkspaceNamespace] = workspace.Metadata.NamespaceProperty,
+        });
+
+    async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, WorkspaceObservation seen, CancellationToken ct)
+    {
+        var existing = OwnClaims(workspace).ToDictionary(c => c.Metadata.Name);
+        for (var index = 0; index < target; index++)
+        {
+            var name = NodeClaimManifests.Name(workspace, index);
+            if (existing.ContainsKey(name)) continue;
+            var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud);
+            try
+            {
+                await client.CustomObjects.CreateClusterCustomObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
+                await events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Already there (created by an earlier pass the cache has not seen yet): the deterministic name prevents a duplicate.
+            }
+        }
+        var nodes = caches.Nodes.List();
+        var instanceType = workspace.Resource!.InstanceType;
+        var result = new List<string>();
+        foreach (var claim in OwnClaims(workspace).Where(NodeReadiness.IsReady))
+        {
+            var node = nodes.FirstOrDefault(n => n.Metadata.Name == claim.Status!.NodeName);
+            if (node is null || !NodeReadiness.IsReadyGpuNode(node)) continue;
+            string? type = null;
+            if (node.Metadata.Labels?.TryGetValue("node.kubernetes.io/instance-type", out var label) == true) type = label;
+            if (string.Equals(type, instanceType, StringComparison.OrdinalIgnoreCase)) result.Add(node.Metadata.Name);
+        }
+        result.Sort(StringComparer.Ordinal);
+        return result;
+    }
+
+    static List<string> SelectOwnNodes(Workspace workspace, IReadOnlyList<V1Node> candidates, int target)
+    {
+        var preferred = workspace.Resource?.PreferredNodes ?? [];
+        return [.. candidates.Where(NodeReadiness.IsReadyGpuNode)
+            .OrderBy(n => preferred.Contains(n.Metadata.Name) ? 0 : 1)
+            .ThenBy(n => n.Metadata.Name, StringComparer.Ordinal)
+            .Take(target)
+            .Select(n => n.Metadata.Name)];
+    }
+
+    async Task<WorkspaceObservation> EnsureInferenceAsync(Workspace workspace, WorkloadPlan plan, WorkspaceObservation seen, CancellationToken ct)
+    {
+        var ns = workspace.Metadata.NamespaceProperty;
+        var desired = InferenceManifests.Build(workspace, plan);
+        await applier.ApplyAsync(desired.Service, caches.Services.Get(ns, desired.Service.Metadata.Name), ct);
+        if (desired.HeadlessService is { } headless) await applier.ApplyAsync(headless, caches.Services.Get(ns, headless.Metadata.Name), ct);
+
+        int wanted, ready;
+        if (desired.Deployment is { } deployment)
+        {
+            var live = caches.Deployments.Get(ns, deployment.Metadata.Name);
+            if (await applier.ApplyAsync(deployment, live, ct)) live = null;
+            wanted = deployment.Spec.Replicas ?? 1;
+            ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation && (s.UpdatedReplicas ?? 0) >= wanted ? s.ReadyReplicas ?? 0 : 0;
+        }
+        else
+        {
+            var statefulSet = desired.StatefulSet!;
+            var live = caches.StatefulSets.Get(ns, statefulSet.Metadata.Name);
+            if (await applier.ApplyAsync(statefulSet, live, ct)) live = null;
+            wanted = statefulSet.Spec.Replicas ?? 1;
+            ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation ? s.ReadyReplicas ?? 0 : 0;
+        }
+
+        var pods = caches.Pods.List(ns, new Dictionary<string, string> { [Labels.Workspace] = workspace.Metadata.Name });
+        return seen with
+        {
+            WorkloadCreated = true,
+            DesiredReplicas = wanted,
+            ReadyReplicas = ready,
+            PodProblem = ready >= wanted ? null : PodHealth.Diagnose(pods.Where(p => !PodHealth.IsReady(p))),
+        };
+    }
+
+    async Task<WorkspaceObservation> EnsureTuningAsync(Workspace workspace, WorkloadPlan plan, WorkspaceObservation seen, CancellationToken ct)
+    {
+        var desired = TuningManifests.Build(workspace, plan);
+        if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
+        var live = caches.Jobs.Get(workspace.Metadata.NamespaceProperty, desired.Job.Metadata.Name);
+        await applier.EnsureJobAsync(desired.Job, live, ct);
+        return seen with { WorkloadCreated = true, Job = live?.Status };
+    }
+
+    async Task<ReconcileResult> FinalizeAsync(Workspace workspace, CancellationToken ct)
+    {
+        if (workspace.Metadata.Finalizers?.Contains(Finalizers.Workspace) != true) return ReconcileResult.Done;
+        await WriteStatusAsync(workspace, new WorkspaceObservation { Deleting = true }, ct);
+        if (settings.NodeAutoProvisioning)
+        {
+            var claims = OwnClaims(workspace);
+            foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null))
+            {
+                try
+                {
+                    await client.CustomObjects.DeleteClusterCustomObjectAsync(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, claim.Metadata.Name, cancellationToken: ct);
+                    await events.NormalAsync(workspace, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+                {
+                }
+            }
+            if (claims.Count > 0) return ReconcileResult.After(TimeSpan.FromSeconds(2));   // released once they are gone
+        }
+        await SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers.Where(f => f != Finalizers.Workspace)], ct);
+        LogReleased(logger, workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
+        return ReconcileResult.Done;
+    }
+
+    async Task<Workspace?> SetFinalizersAsync(Workspace workspace, IList<string> finalizers, CancellationToken ct)
+    {
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
+                ["resourceVersion"] = workspace.Metadata.ResourceVersion,   // fails on a stale read instead of losing a finalizer
+            },
+        };
+        try
+        {
+            var updated = await client.CustomObjects.PatchNamespacedCustomObjectAsync<Workspace>(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+                KaitoGroup.Name, "v1beta1", workspace.Metadata.NamespaceProperty, Workspace.Plural, workspace.Metadata.Name, cancellationToken: ct);
+            return updated;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    async Task WriteStatusAsync(Workspace workspace, WorkspaceObservation seen, CancellationToken ct)
+    {
+        var next = WorkspaceStatusBuilder.Build(workspace, seen, clock.GetUtcNow().UtcDateTime);
+        if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;
+        var body = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(next)) };
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch),
+                KaitoGroup.Name, "v1beta1", workspace.Metadata.NamespaceProperty, Workspace.Plural, workspace.Metadata.Name, cancellationToken: ct);
+            applier.CountWrite();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "workspace {Namespace}/{Name}: NodeClaims gone, finalizer released")]
+    static partial void LogReleased(ILogger logger, string @namespace, string name);
+}
