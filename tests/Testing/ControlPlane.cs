@@ -91,6 +91,8 @@ public sealed class ControlPlane
             if (operatorReady) return;
             if (Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG") is not null)
                 throw new InvalidOperationException("KAITO_TEST_KUBECONFIG is set but no operator answers on 127.0.0.1:" + port + "; install it in that cluster or unset the variable");
+            var simulator = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "simulator.sh")], timeout: TimeSpan.FromMinutes(5));
+            if (!simulator.Succeeded) throw new InvalidOperationException("The GPU simulator did not start (run `make up`):\n" + simulator.StdErr);
             var started = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh")], timeout: TimeSpan.FromMinutes(5));
             if (!started.Succeeded) throw new InvalidOperationException("The operator did not start (run `make up`; log in .local/logs/kaito-operator.log):\n" + started.StdErr);
             operatorReady = true;
