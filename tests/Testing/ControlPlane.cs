@@ -108,10 +108,11 @@ public sealed class ControlPlane
         ProcessRunner.RunAsync("kubectl", ["--kubeconfig", KubeconfigPath, .. arguments], stdin);
 
     /// <summary>A fresh namespace for one test; deleted (without waiting) when disposed.</summary>
-    public async Task<TestNamespace> CreateNamespaceAsync(string prefix)
+    public async Task<TestNamespace> CreateNamespaceAsync(string prefix, bool admission = true)
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 9, 63)].TrimEnd('-');
-        await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = name } });
+        var labels = admission ? null : new Dictionary<string, string> { ["kaito.sh/admission"] = "disabled" };
+        await Client.CoreV1.CreateNamespaceAsync(new k8s.Models.V1Namespace { Metadata = new() { Name = name, Labels = labels } });
         return new TestNamespace(this, name);
     }
 }

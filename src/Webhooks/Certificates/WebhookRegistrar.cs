@@ -27,6 +27,13 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
 {
     public const string MutatingName = "kaito-mutating-webhooks";
     public const string ValidatingName = "kaito-validating-webhooks";
+
+    /// <summary>
+    /// A namespace labelled <c>kaito.sh/admission: disabled</c> is skipped by the webhooks (like knative's
+    /// exclude label): an escape hatch for cluster admins (tenants normally cannot label namespaces), used
+    /// by the schema round-trip tests.
+    /// </summary>
+    public const string ExcludeLabel = "kaito.sh/admission";
     const string FieldManager = "kaito-operator";
 
     public async Task RegisterAsync(string caPem, CancellationToken cancellationToken)
@@ -47,6 +54,7 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
                 MatchPolicy = "Equivalent",
                 TimeoutSeconds = 10,
                 ReinvocationPolicy = "Never",
+                NamespaceSelector = NotExcluded(),
             })],
         };
         var validating = new V1ValidatingWebhookConfiguration
@@ -64,6 +72,7 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
                 FailurePolicy = "Fail",
                 MatchPolicy = "Equivalent",
                 TimeoutSeconds = 10,
+                NamespaceSelector = NotExcluded(),
             })],
         };
         await client.AdmissionregistrationV1.PatchMutatingWebhookConfigurationAsync(
@@ -71,6 +80,11 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
         await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(
             new V1Patch(validating, V1Patch.PatchType.ApplyPatch), ValidatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
     }
+
+    static V1LabelSelector NotExcluded() => new()
+    {
+        MatchExpressions = [new V1LabelSelectorRequirement { Key = ExcludeLabel, OperatorProperty = "NotIn", Values = ["disabled"] }],
+    };
 
     static List<V1RuleWithOperations> Rules(AdmissionKind kind) =>
     [
