@@ -52,3 +52,7 @@ bench: ## benchmarks: planner per-call cost vs baseline, CLI answer time
 cli: ## publish kubectl-kaito to .local/bin (add it to PATH for `kubectl kaito ...`)
 	$(DOTNET) publish src/Cli -c Release -o .local/bin --nologo -v minimal
 	@echo "export PATH=\"$(CURDIR)/.local/bin:\$$PATH\"   # then: kubectl kaito plan --preset phi-4 --instance-type Standard_NC24ads_A100_v4"
+
+.PHONY: golden
+golden: ## rewrite the manifest golden files in tests/Reconcilers.Tests/Golden from examples/
+	UPDATE_GOLDEN=1 $(DOTNET) test tests/Reconcilers.Tests --filter FullyQualifiedName~Golden

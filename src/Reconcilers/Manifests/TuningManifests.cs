@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
 
@@ -6,7 +7,138 @@ namespace Kaito.Reconcilers.Manifests;
 /// <summary>The children of a tuning Workspace: the Job and, when tuning.config is empty, the default training ConfigMap.</summary>
 public sealed record TuningWorkload(V1Job Job, V1ConfigMap? TrainingConfig);
 
+/// <summary>
+/// Builds the fine-tuning Job (docs/inference-workload.md, "Tuning Job"). backoffLimit is 0: a failed run is almost
+/// always deterministic (data, config, out of memory), and silently retrying would hold the GPUs for hours more;
+/// the failure is reported and a spec change (new revision) starts a new Job.
+/// </summary>
 public static class TuningManifests
 {
-    public static TuningWorkload Build(Workspace workspace, WorkloadPlan plan) => throw new NotImplementedException();
+    public const string TrainingConfigSuffix = "-training-config";
+    public const string FineTuningEntrypoint = "/workspace/tfs/fine_tuning.py";
+    public const string DefaultTargetModules = "k_proj,q_proj,v_proj,o_proj,gate_proj,down_proj,up_proj";
+
+    public static TuningWorkload Build(Workspace workspace, WorkloadPlan plan)
+    {
+        var tuning = workspace.Tuning ?? throw new InvalidOperationException(
+            $"workspace {workspace.Metadata.NamespaceProperty}/{workspace.Metadata.Name} has no tuning spec");
+        var model = plan.Model ?? throw new InvalidOperationException(
+            $"workspace {workspace.Metadata.NamespaceProperty}/{workspace.Metadata.Name}: a tuning job needs a model in the plan");
+        var name = workspace.Metadata.Name;
+
+        V1ConfigMap? trainingConfig = null;
+        var configName = tuning.Config;
+        if (string.IsNullOrEmpty(configName))
+        {
+            configName = name + TrainingConfigSuffix;
+            trainingConfig = new V1ConfigMap
+            {
+                ApiVersion = "v1",
+                Kind = "ConfigMap",
+                Metadata = OwnedMetadata.For(workspace, configName, plan.Revision),
+                Data = new Dictionary<string, string>
+                {
+                    [ManifestConstants.TrainingConfigKey] = TrainingConfigTemplates.Render(tuning.Method, plan.Dtype, model),
+                },
+            };
+        }
+
+        var volumes = new List<V1Volume> { PodScheduling.SharedMemoryVolume() };
+        var mounts = new List<V1VolumeMount> { PodScheduling.Mount(ManifestConstants.ShmVolume, ManifestConstants.ShmPath) };
+        if (model.DownloadAtRuntime)
+        {
+            volumes.Add(PodScheduling.EmptyDir(ManifestConstants.WeightsVolume));
+            mounts.Add(PodScheduling.Mount(ManifestConstants.WeightsVolume, ManifestConstants.WeightsPath));
+        }
+        volumes.Add(PodScheduling.ConfigMapVolume(ManifestConstants.ConfigVolume, configName));
+        mounts.Add(PodScheduling.Mount(ManifestConstants.ConfigVolume, ManifestConstants.ConfigPath, readOnly: true));
+        volumes.Add(tuning.Input?.VolumeSource is { } input
+            ? VolumeSources.ToVolume(ManifestConstants.DataVolume, input)
+            : PodScheduling.EmptyDir(ManifestConstants.DataVolume));
+        mounts.Add(PodScheduling.Mount(ManifestConstants.DataVolume, ManifestConstants.DataPath));
+        volumes.Add(tuning.Output?.VolumeSource is { } output
+            ? VolumeSources.ToVolume(ManifestConstants.ResultsVolume, output)
+            : PodScheduling.EmptyDir(ManifestConstants.ResultsVolume));
+        mounts.Add(PodScheduling.Mount(ManifestConstants.ResultsVolume, ManifestConstants.ResultsPath));
+
+        var containers = new List<V1Container>
+        {
+            new()
+            {
+                Name = name,
+                Image = model.ImageReference,
+                Command = ["/bin/sh", "-c", Script(plan, model)],
+                Env = Env(tuning, model),
+                Resources = PodScheduling.GpuResources(plan.GpusPerNode),
+                VolumeMounts = mounts,
+            },
+        };
+        var pushSecret = tuning.Output?.ImagePushSecret;
+        if (tuning.Output?.VolumeSource is null && !string.IsNullOrEmpty(tuning.Output?.Image))
+        {
+            containers.Add(TuningData.Pusher(tuning.Output.Image));
+            if (!string.IsNullOrEmpty(pushSecret)) volumes.Add(TuningData.DockerConfigVolume(pushSecret));
+        }
+
+        var init = TuningData.InputContainer(tuning.Input);
+        var job = new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = OwnedMetadata.For(workspace, name, plan.Revision),
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = 0,
+                Completions = 1,
+                Parallelism = 1,
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = OwnedMetadata.SelectorLabels(workspace) },
+                    Spec = new V1PodSpec
+                    {
+                        RestartPolicy = "Never",
+                        InitContainers = init is null ? null : [init],
+                        Containers = containers,
+                        Volumes = volumes,
+                        Tolerations = PodScheduling.GpuTolerations(),
+                        Affinity = PodScheduling.NodeAffinity(plan.NodeNames),
+                        ImagePullSecrets = PodScheduling.PullSecrets(
+                            [.. tuning.Preset?.PresetOptions?.ImagePullSecrets ?? [], .. tuning.Input?.ImagePullSecrets ?? [], pushSecret]),
+                    },
+                },
+            },
+        };
+        return new TuningWorkload(job, trainingConfig);
+    }
+
+    /// <summary>
+    /// accelerate launch over the node's GPUs, then a marker file in /mnt/results telling the pusher whether training
+    /// succeeded; the container exits with the trainer's status.
+    /// </summary>
+    static string Script(WorkloadPlan plan, Kaito.Presets.ModelPreset model)
+    {
+        var results = ManifestConstants.ResultsPath;
+        var launch = ShellQuoting.Join(
+        [
+            "accelerate", "launch",
+            $"--num_processes={plan.GpusPerNode.ToString(CultureInfo.InvariantCulture)}",
+            FineTuningEntrypoint,
+            $"--pretrained_model_name_or_path={InferenceCommand.ModelSource(model)}",
+            $"--config={ManifestConstants.ConfigPath}/{ManifestConstants.TrainingConfigKey}",
+            $"--data_dir={ManifestConstants.DataPath}",
+            $"--output_dir={results}",
+        ]);
+        return $"{launch}\nstatus=$?\n" +
+            $"if [ \"$status\" -eq 0 ]; then touch {results}/{TuningData.CompletedMarker}; else touch {results}/{TuningData.FailedMarker}; fi\n" +
+            "exit \"$status\"\n";
+    }
+
+    static List<V1EnvVar> Env(TuningSpec tuning, Kaito.Presets.ModelPreset model)
+    {
+        var env = new List<V1EnvVar> { PodScheduling.EnvVar("PYTORCH_CUDA_ALLOC_CONF", "expandable_segments:True") };
+        if (model.Name.StartsWith("phi-3", StringComparison.OrdinalIgnoreCase))
+            env.Add(PodScheduling.EnvVar("DEFAULT_TARGET_MODULES", DefaultTargetModules));
+        if (tuning.Preset?.PresetOptions?.ModelAccessSecret is { Length: > 0 } secret) env.Add(InferenceManifests.HfToken(secret));
+        return env;
+    }
 }

@@ -1,0 +1,98 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+using Kaito.Presets;
+using Kaito.Reconcilers.Manifests;
+
+namespace Kaito.Reconcilers.Tests;
+
+/// <summary>Builds plans the way the reconciler will: model and SKU from src/Presets, layout from the capacity planner.</summary>
+static class Fixtures
+{
+    public const string Namespace = "default";
+    public const string Uid = "00000000-0000-0000-0000-000000000001";
+
+    public static Workspace Prepare(Workspace workspace)
+    {
+        workspace.Metadata.NamespaceProperty ??= Namespace;
+        workspace.Metadata.Uid ??= Uid;
+        return workspace;
+    }
+
+    public static string RuntimeFor(Workspace workspace)
+    {
+        if (workspace.Metadata.Annotations?.TryGetValue(Annotations.Runtime, out var asked) == true
+            && string.Equals(asked, Runtimes.Transformers, StringComparison.OrdinalIgnoreCase))
+            return Runtimes.Transformers;
+        if (workspace.Tuning is not null) return Runtimes.Transformers;
+        var weakAdapter = (workspace.Inference?.Adapters ?? []).Any(a =>
+            a.Strength is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v != 1.0);
+        return weakAdapter ? Runtimes.Transformers : Runtimes.Vllm;
+    }
+
+    public static WorkloadPlan PlanFor(Workspace workspace, string? instanceType = null)
+    {
+        var preset = workspace.Inference?.Preset?.Name ?? workspace.Tuning?.Preset?.Name;
+        var model = preset is null ? null : ModelCatalog.Default.Find(preset) ?? throw new InvalidOperationException($"unknown preset {preset}");
+        var sku = SkuCatalog.Default.Find("azure", instanceType ?? workspace.Resource!.InstanceType!)
+            ?? throw new InvalidOperationException($"unknown SKU {instanceType ?? workspace.Resource?.InstanceType}");
+        var runtime = RuntimeFor(workspace);
+        if (model is null)
+        {
+            return new WorkloadPlan(null, runtime, 1, sku.GpuCount, null, sku.Shape.SupportsBfloat16 ? "bfloat16" : "float16",
+                [NodeClaimManifests.Name(workspace, 0)]);
+        }
+        var method = workspace.Tuning is null ? null : TrainingConfigTemplates.NormalizeMethod(workspace.Tuning.Method);
+        var capacity = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime, method));
+        var nodes = Math.Max(capacity.Nodes, 1);
+        return new WorkloadPlan(model, runtime, nodes, capacity.GpusPerNode, capacity.MaxModelLen, capacity.Dtype,
+            [.. Enumerable.Range(0, nodes).Select(i => NodeClaimManifests.Name(workspace, i))]);
+    }
+
+    /// <summary>Every manifest the operator would create for the workspace, as one multi-document YAML stream.</summary>
+    public static string Render(Workspace workspace)
+    {
+        var plan = PlanFor(workspace);
+        var documents = new List<object>();
+        for (var i = 0; i < plan.Nodes; i++)
+            documents.Add(NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, "azure", workspace.Inference is null ? null : plan.Model));
+        if (workspace.Tuning is not null)
+        {
+            var tuning = TuningManifests.Build(workspace, plan);
+            if (tuning.TrainingConfig is not null) documents.Add(tuning.TrainingConfig);
+            documents.Add(tuning.Job);
+        }
+        else
+        {
+            var inference = InferenceManifests.Build(workspace, plan);
+            documents.Add((object?)inference.Deployment ?? inference.StatefulSet!);
+            documents.Add(inference.Service);
+            if (inference.HeadlessService is not null) documents.Add(inference.HeadlessService);
+        }
+        return string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
+    }
+
+    /// <summary>A small inference workspace for focused tests.</summary>
+    public static Workspace Inference(string preset = "phi-3-mini-4k-instruct", string name = "ws1", string ns = Namespace) => Prepare(new Workspace
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+        Resource = new ResourceSpec
+        {
+            InstanceType = "Standard_NC24ads_A100_v4",
+            LabelSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["apps"] = name } },
+        },
+        Inference = new InferenceSpec { Preset = new PresetSpec { Name = preset } },
+    });
+
+    public static WorkloadPlan Plan(int nodes = 1, int gpus = 1, string runtime = Runtimes.Vllm, string preset = "phi-3-mini-4k-instruct",
+        string dtype = "bfloat16", int? maxModelLen = 4096) =>
+        new(ModelCatalog.Default.Find(preset), runtime, nodes, gpus, maxModelLen, dtype,
+            [.. Enumerable.Range(0, nodes).Select(i => $"node-{i}")]);
+
+    public static V1Container MainContainer(InferenceWorkload workload) =>
+        (workload.Deployment?.Spec.Template ?? workload.StatefulSet!.Spec.Template).Spec.Containers[0];
+
+    public static V1PodTemplateSpec Template(InferenceWorkload workload) =>
+        workload.Deployment?.Spec.Template ?? workload.StatefulSet!.Spec.Template;
+}

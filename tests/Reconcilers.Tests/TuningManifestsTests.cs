@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+using Kaito.Reconcilers.Manifests;
+
+namespace Kaito.Reconcilers.Tests;
+
+public class TuningManifestsTests
+{
+    static Workspace Tuning(string method = "qlora", DataSource? input = null, DataDestination? output = null) => Fixtures.Prepare(new Workspace
+    {
+        Metadata = new V1ObjectMeta { Name = "tune" },
+        Resource = new ResourceSpec { InstanceType = "Standard_NC24ads_A100_v4", LabelSelector = new V1LabelSelector() },
+        Tuning = new TuningSpec
+        {
+            Preset = new PresetSpec { Name = "phi-3-mini-4k-instruct" },
+            Method = method,
+            Input = input ?? new DataSource { Urls = ["https://example.com/a/train.parquet?download=true", "https://example.com/b/train.parquet", "https://example.com/"] },
+            Output = output ?? new DataDestination { Image = "registry.example/out:1", ImagePushSecret = "push" },
+        },
+    });
+
+    static WorkloadPlan Plan() => Fixtures.Plan(runtime: Runtimes.Transformers);
+
+    [Fact]
+    public void Job_is_a_single_run_owned_and_labelled()
+    {
+        var job = TuningManifests.Build(Tuning(), Plan() with { Revision = 3 }).Job;
+        Assert.Equal(("tune", "default"), (job.Metadata.Name, job.Metadata.NamespaceProperty));
+        Assert.Equal((0, 1, 1), (job.Spec.BackoffLimit, job.Spec.Completions, job.Spec.Parallelism));
+        Assert.Null(job.Spec.TtlSecondsAfterFinished);
+        Assert.Equal("3", job.Metadata.Annotations[Annotations.WorkspaceRevision]);
+        Assert.True(Assert.Single(job.Metadata.OwnerReferences).Controller);
+        var pod = job.Spec.Template;
+        Assert.Equal("tune", pod.Metadata.Labels[Labels.Workspace]);
+        Assert.Equal("Never", pod.Spec.RestartPolicy);
+        Assert.Contains(pod.Spec.Tolerations, t => t.Key == "sku");
+        Assert.NotNull(pod.Spec.Affinity);
+        var main = pod.Spec.Containers[0];
+        Assert.Equal("1", main.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Contains("--config=/mnt/config/training_config.yaml", main.Command[2], StringComparison.Ordinal);
+        Assert.Contains("fine_tuning.py", main.Command[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Url_input_gets_a_downloader_with_every_url_and_query_free_file_names()
+    {
+        var ws = Tuning();
+        var init = Assert.Single(TuningManifests.Build(ws, Plan()).Job.Spec.Template.Spec.InitContainers);
+        Assert.Equal("data-downloader", init.Name);
+        var script = init.Command[2];
+        foreach (var url in ws.Tuning!.Input!.Urls!) Assert.Contains(url, script, StringComparison.Ordinal);
+        Assert.Equal(["train.parquet", "1-train.parquet", "data-2"], TuningData.FileNames(ws.Tuning.Input.Urls));
+        Assert.Contains("-o /mnt/data/train.parquet ", script, StringComparison.Ordinal);
+        Assert.Contains(init.VolumeMounts, m => m.MountPath == "/mnt/data");
+    }
+
+    [Fact]
+    public void Image_input_copies_data_and_volume_input_is_mounted()
+    {
+        var image = TuningManifests.Build(Tuning(input: new DataSource { Image = "registry.example/data:1", ImagePullSecrets = ["pull"] }), Plan()).Job.Spec.Template.Spec;
+        var init = Assert.Single(image.InitContainers);
+        Assert.Equal("registry.example/data:1", init.Image);
+        Assert.Contains("/data/.", init.Command[2], StringComparison.Ordinal);
+        Assert.Equal(["pull", "push"], image.ImagePullSecrets.Select(s => s.Name));
+
+        var volume = TuningManifests.Build(Tuning(input: new DataSource
+        {
+            VolumeSource = new JsonObject { ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = "data" } },
+        }), Plan()).Job.Spec.Template.Spec;
+        Assert.Null(volume.InitContainers);
+        Assert.Equal("data", volume.Volumes.Single(v => v.Name == "data-volume").PersistentVolumeClaim.ClaimName);
+    }
+
+    [Fact]
+    public void Image_output_adds_a_pusher_with_the_push_secret_and_volume_output_is_mounted()
+    {
+        var spec = TuningManifests.Build(Tuning(), Plan()).Job.Spec.Template.Spec;
+        var pusher = Assert.Single(spec.Containers, c => c.Name == "adapter-pusher");
+        Assert.Contains("registry.example/out:1", pusher.Command[2], StringComparison.Ordinal);
+        Assert.Equal("push", spec.Volumes.Single(v => v.Name == "docker-config").Secret.SecretName);
+
+        var volume = TuningManifests.Build(Tuning(output: new DataDestination
+        {
+            VolumeSource = new JsonObject { ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = "out" } },
+        }), Plan()).Job.Spec.Template.Spec;
+        Assert.Single(volume.Containers);
+        Assert.Equal("out", volume.Volumes.Single(v => v.Name == "results-volume").PersistentVolumeClaim.ClaimName);
+    }
+
+    [Fact]
+    public void Default_qlora_config_map_loads_in_4bit_and_lora_does_not()
+    {
+        var qlora = TuningManifests.Build(Tuning("qlora"), Plan());
+        Assert.NotNull(qlora.TrainingConfig);
+        Assert.Equal("tune-training-config", qlora.TrainingConfig.Metadata.Name);
+        Assert.Contains("load_in_4bit: true", qlora.TrainingConfig.Data["training_config.yaml"], StringComparison.Ordinal);
+        Assert.Equal("tune-training-config", qlora.Job.Spec.Template.Spec.Volumes.Single(v => v.Name == "config-volume").ConfigMap.Name);
+        var lora = TuningManifests.Build(Tuning("LoRA"), Plan());
+        Assert.Contains("load_in_4bit: false", lora.TrainingConfig!.Data["training_config.yaml"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void User_config_is_mounted_without_a_default_config_map()
+    {
+        var ws = Tuning();
+        ws.Tuning!.Config = "my-training";
+        var w = TuningManifests.Build(ws, Plan());
+        Assert.Null(w.TrainingConfig);
+        Assert.Equal("my-training", w.Job.Spec.Template.Spec.Volumes.Single(v => v.Name == "config-volume").ConfigMap.Name);
+    }
+}
