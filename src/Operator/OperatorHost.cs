@@ -30,6 +30,7 @@ public static class OperatorHost
         builder.Services.AddSingleton<IClusterLookup, KubernetesClusterLookup>();
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
+        builder.Services.AddHostedService<ReconcilerService>();
 
         var bind = IPAddress.Parse(options.BindAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -15,7 +15,9 @@ public sealed record OperatorOptions(
     string? CertDirectory,
     string CertSecret,
     bool RegisterWebhooks,
-    AdmissionSettings Admission)
+    AdmissionSettings Admission,
+    bool RunReconcilers = true,
+    int Workers = 4)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -53,7 +55,9 @@ public sealed record OperatorOptions(
             config["cert-dir"],
             Get("cert-secret", "kaito-webhook-cert"),
             !string.Equals(config["register-webhooks"], "false", StringComparison.OrdinalIgnoreCase),
-            new AdmissionSettings(provisioning, cloud, gates, ns));
+            new AdmissionSettings(provisioning, cloud, gates, ns),
+            !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
+            Port("workers", 4));
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

@@ -30,7 +30,7 @@ public sealed class OperatorProcessTests
             "--kubeconfig", plane.KubeconfigPath, "--bind-address", "127.0.0.1", "--namespace", ns.Name,
             "--webhook-port", webhookPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--health-port", healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--register-webhooks", "false"]);
+            "--register-webhooks", "false", "--reconcilers", "false"]);
         await app.StartAsync();
         using var health = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}") };
 

@@ -1,0 +1,21 @@
+using k8s;
+using Kaito.Reconcilers.Workspaces;
+using Kaito.Webhooks.Validation;
+
+namespace Kaito.Operator;
+
+/// <summary>Runs the Workspace controller (informers, queue, workers) for the lifetime of the process.</summary>
+public sealed partial class ReconcilerService(OperatorOptions options, IKubernetes client, ILoggerFactory loggers, ILogger<ReconcilerService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.RunReconcilers) return;
+        var settings = new ReconcilerSettings(options.Admission.Provisioning == NodeProvisioning.GpuProvisioner, options.Admission.Cloud, options.Admission.FeatureGates.Vllm);
+        var host = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
+        LogStarting(logger, options.Workers);
+        await host.RunAsync(stoppingToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "workspace controller starting with {Workers} workers")]
+    static partial void LogStarting(ILogger logger, int workers);
+}

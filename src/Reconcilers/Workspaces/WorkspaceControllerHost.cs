@@ -1,0 +1,100 @@
+using k8s;
+using k8s.Models;
+using Kaito.Api.Karpenter;
+using Kaito.Api.V1Beta1;
+using Kaito.Reconcilers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Kaito.Reconcilers.Workspaces;
+
+/// <summary>
+/// Wires the Workspace controller: informers for Workspaces and everything they own, events mapped to
+/// the owning Workspace's key, and the workers. Children are found by the kaito.sh/workspace label
+/// (NodeClaims and Nodes also by kaito.sh/workspacenamespace, since they are cluster-scoped).
+/// </summary>
+public sealed class WorkspaceControllerHost
+{
+    const string Owned = Labels.Workspace;
+    readonly List<Func<CancellationToken, Task>> informers = [];
+    readonly List<IResourceCacheSync> syncs = [];
+    readonly Informer<Workspace, WorkspaceList> workspaces;
+
+    public WorkspaceControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 4)
+    {
+        var log = loggers.CreateLogger("informer");
+        workspaces = Track(new Informer<Workspace, WorkspaceList>(ResourceSources.Workspaces(client), log));
+        var nodeClaims = Track(new Informer<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), log));
+        var nodes = Track(new Informer<V1Node, V1NodeList>(ResourceSources.Nodes(client), log));
+        var pods = Track(new Informer<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), log));
+        var deployments = Track(new Informer<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), log));
+        var statefulSets = Track(new Informer<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned), log));
+        var services = Track(new Informer<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), log));
+        var jobs = Track(new Informer<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned), log));
+
+        Queue = new WorkQueue();
+        Reconciler = new WorkspaceReconciler(client, new WorkspaceCaches(workspaces, nodeClaims, nodes, pods, deployments, statefulSets, services, jobs),
+            settings, new EventRecorder(client), loggers.CreateLogger<WorkspaceReconciler>());
+        Controller = new Controller("workspace", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
+
+        workspaces.Changed += (_, ws, _) => Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
+        nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
+        pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        deployments.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        statefulSets.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        services.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        jobs.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        nodes.Changed += (_, node, _) =>
+        {
+            // Provisioned nodes carry their Workspace's labels; a user's own node may matter to any Workspace.
+            if (!EnqueueByLabels(node.Metadata) && !settings.NodeAutoProvisioning)
+                foreach (var ws in workspaces.List()) Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
+        };
+    }
+
+    public WorkQueue Queue { get; }
+
+    public WorkspaceReconciler Reconciler { get; }
+
+    public Controller Controller { get; }
+
+    public IResourceCache<Workspace> Workspaces => workspaces;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var running = informers.Select(run => run(cancellationToken)).ToList();
+        foreach (var sync in syncs) await sync.WaitForSyncAsync(cancellationToken);
+        running.Add(Controller.RunAsync(cancellationToken));
+        await Task.WhenAll(running);
+    }
+
+    bool EnqueueByLabels(V1ObjectMeta metadata)
+    {
+        if (metadata.Labels?.TryGetValue(Labels.Workspace, out var name) != true || metadata.Labels.TryGetValue(Labels.WorkspaceNamespace, out var ns) != true) return false;
+        Queue.Add(new ObjectKey(ns, name!));
+        return true;
+    }
+
+    void EnqueueNamespaced(V1ObjectMeta metadata)
+    {
+        if (metadata.Labels?.TryGetValue(Labels.Workspace, out var name) == true) Queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
+    }
+
+    Informer<T, TList> Track<T, TList>(Informer<T, TList> informer)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+    {
+        informers.Add(informer.RunAsync);
+        syncs.Add(new Sync(informer.WaitForSyncAsync));
+        return informer;
+    }
+
+    interface IResourceCacheSync
+    {
+        Task WaitForSyncAsync(CancellationToken cancellationToken);
+    }
+
+    sealed class Sync(Func<CancellationToken, Task> wait) : IResourceCacheSync
+    {
+        public Task WaitForSyncAsync(CancellationToken cancellationToken) => wait(cancellationToken);
+    }
+}
