@@ -82,14 +82,18 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
             var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
             var taints = (claim.Spec?.Taints ?? []).Select(t => new V1Taint { Key = t.Key, Value = t.Value, Effect = t.Effect });
             var node = NodeFactory.Build(name, sku, claim.Metadata.Labels, taints, storage);
-            var status = node.Status;
-            node.Status = null;
-            var created = await client.CoreV1.CreateNodeAsync(node, cancellationToken: cancellationToken);
-            created.Status = status;
-            await client.CoreV1.ReplaceNodeStatusAsync(created, name, cancellationToken: cancellationToken);
-            nodes[name] = created;
+            node.Status = null;   // status is a subresource: written just below
+            nodes[name] = await client.CoreV1.CreateNodeAsync(node, cancellationToken: cancellationToken);
             heartbeats[name] = DateTime.UtcNow;
             await log.WriteLineAsync($"NodeClaim {name}: node created ({sku.Name}, {sku.GpuCount} × {sku.GpuModel})");
+        }
+        // Capacity is (re)asserted whenever it is missing: a status write lost to a conflict is repaired next step.
+        if (nodes[name].Status?.Allocatable?.ContainsKey("nvidia.com/gpu") != true)
+        {
+            var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
+            var status = NodeFactory.Status(sku.GpuCount, storage, name, DateTime.UtcNow);
+            var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)) };
+            await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
         }
         if (claim.Status?.NodeName != name || claim.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
             await SetClaimStatusAsync(claim, sku, "True", "Ready", "simulated node is ready", cancellationToken);

@@ -28,6 +28,19 @@ public sealed partial class WorkspaceReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ReconcileCoreAsync(key, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true)
+        {
+            // The namespace is going away and will delete the Workspace: nothing to create, only the finalizer to run.
+            return ReconcileResult.After(TimeSpan.FromSeconds(2));
+        }
+    }
+
+    async Task<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
         var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
         if (workspace is null) return ReconcileResult.Done;
         if (workspace.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(workspace, cancellationToken);
