@@ -11,6 +11,9 @@ public static class Annotations
     public const string PerformanceMode = "kaito.sh/performance-mode";
     public const string UseLocalWeights = "kaito.sh/use-local-weights";
     public const string ModelStreaming = "kaito.sh/model-streaming";
+
+    /// <summary>"true": the operator leaves the Workspace alone (no nodes, no workload, no status) until removed.</summary>
+    public const string Paused = "kaito.sh/paused";
     public const string WorkspaceRevision = "workspace.kaito.io/revision";
     public const string RAGEngineRevision = "ragengine.kaito.io/revision";
 }

@@ -44,6 +44,7 @@ public sealed partial class WorkspaceReconciler(
         var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
         if (workspace is null) return ReconcileResult.Done;
         if (workspace.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(workspace, cancellationToken);
+        if (workspace.Metadata.Annotations?.TryGetValue(Annotations.Paused, out var paused) == true && paused == "true") return ReconcileResult.Done;
 
         if (workspace.Metadata.Finalizers?.Contains(Finalizers.Workspace) != true)
         {
