@@ -107,11 +107,22 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     static T Decode<T>(JsonElement element) =>
         KubernetesJson.Deserialize<T>(element.GetRawText()) ?? throw new JsonException("the object is null");
 
-    static string? TryName(JsonElement element) =>
-        element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-            ? name.GetString()
-            : null;
+    static string? TryName(JsonElement element)
+    {
+        if (!element.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            return null;
+        // The object is kept as raw JSON, so its strings are first decoded here: invalid UTF-8 or a lone
+        // surrogate escape throws, and a name that cannot be read is treated as no name.
+        try
+        {
+            return name.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "admission of {Kind} failed in {Path} (request uid {Uid})")]
     static partial void LogRuleFailure(ILogger logger, Exception exception, string uid, string kind, string path);
