@@ -46,6 +46,12 @@ public static class WebhookEndpoints
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own checks while the body streams in: a chunked body over MaxRequestBodySize (413)
+            // or a broken chunked encoding (400). Answered here rather than logged as an unhandled exception.
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
+        }
         if (review?.Request is null)
             return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
 

@@ -30,6 +30,13 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             await Task.CompletedTask;
             return AdmissionResponses.Patch(uid, result.Operations, result.Warnings);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or ArgumentException)
+        {
+            // A field of the wrong shape: nothing sensible to default. The schema and the validating
+            // webhook reject the object with the field's name, so admit it unchanged here.
+            LogMalformed(logger, uid, kind.Kind, e.Message);
+            return AdmissionResponses.Allow(uid);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogRuleFailure(logger, e, uid, kind.Kind, "defaulting");
@@ -107,11 +114,25 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     static T Decode<T>(JsonElement element) =>
         KubernetesJson.Deserialize<T>(element.GetRawText()) ?? throw new JsonException("the object is null");
 
-    static string? TryName(JsonElement element) =>
-        element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-            ? name.GetString()
-            : null;
+    static string? TryName(JsonElement element)
+    {
+        if (!element.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            return null;
+        // The object is kept as raw JSON, so its strings are first decoded here: invalid UTF-8 or a lone
+        // surrogate escape throws, and a name that cannot be read is treated as no name.
+        try
+        {
+            return name.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "defaulting skipped for a malformed {Kind} (request uid {Uid}): {Problem}")]
+    static partial void LogMalformed(ILogger logger, string uid, string kind, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "admission of {Kind} failed in {Path} (request uid {Uid})")]
     static partial void LogRuleFailure(ILogger logger, Exception exception, string uid, string kind, string path);
