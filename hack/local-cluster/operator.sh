@@ -7,9 +7,13 @@ source "$(dirname "$0")/common.sh"
 [[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make cluster-up' first"
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 out="$LOCAL_DIR/operator"
-log "building the operator (dotnet publish; log: $LOG_DIR/operator-build.log)"
-dotnet publish "$REPO_ROOT/src/Operator" -c Release -o "$out" --nologo -v quiet >"$LOG_DIR/operator-build.log" 2>&1 \
-  || { tail -n 30 "$LOG_DIR/operator-build.log" >&2; die "operator build failed"; }
+if [[ "${1:-}" == "--no-build" && -x "$out/kaito-operator" ]]; then
+  :   # restart the last build (crash/restart tests)
+else
+  log "building the operator (dotnet publish; log: $LOG_DIR/operator-build.log)"
+  dotnet publish "$REPO_ROOT/src/Operator" -c Release -o "$out" --nologo -v quiet >"$LOG_DIR/operator-build.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/operator-build.log" >&2; die "operator build failed"; }
+fi
 
 pidfile="$LOCAL_DIR/pids/kaito-operator.pid"
 if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
@@ -22,7 +26,7 @@ log "starting kaito-operator (webhooks https://127.0.0.1:$WEBHOOK_PORT, health h
 setsid nohup "$out/kaito-operator" --kubeconfig "$KUBECONFIG_FILE" --bind-address 127.0.0.1 \
   --webhook-port "$WEBHOOK_PORT" --health-port "$HEALTH_PORT" --namespace "$OPERATOR_NAMESPACE" \
   --webhook-url "https://127.0.0.1:$WEBHOOK_PORT" --node-provisioner "${KAITO_NODE_PROVISIONER:-gpu-provisioner}" \
-  --cloud "${KAITO_CLOUD:-azure}" >"$LOG_DIR/kaito-operator.log" 2>&1 </dev/null 9>&- &
+  --cloud "${KAITO_CLOUD:-azure}" >>"$LOG_DIR/kaito-operator.log" 2>&1 </dev/null 9>&- &
 echo $! >"$pidfile"
 for ((i = 0; i < 300; i++)); do
   curl -fsS "http://127.0.0.1:$HEALTH_PORT/readyz" >/dev/null 2>&1 && break
