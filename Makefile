@@ -60,3 +60,7 @@ golden: ## rewrite the manifest golden files in tests/Reconcilers.Tests/Golden f
 .PHONY: bench-webhooks
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 3 s warm-up, 10 s each)
 	$(DOTNET) run -c Release --project bench/Kaito.WebhookBench
+
+.PHONY: bench-convergence
+bench-convergence: up ## apply 200 Workspaces at once: time to converge, writes per Workspace, idle writes, peak RSS
+	@bash hack/bench-convergence.sh 200 60

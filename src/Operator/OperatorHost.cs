@@ -26,7 +26,9 @@ public static class OperatorHost
         builder.Services.AddSingleton(options.Admission);
         builder.Services.AddSingleton(serving);
         builder.Services.AddSingleton<OperatorReadiness>();
-        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options)));
+        var counter = new ApiRequestCounter();
+        builder.Services.AddSingleton(counter);
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), counter));
         builder.Services.AddSingleton<IClusterLookup, KubernetesClusterLookup>();
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
