@@ -19,9 +19,7 @@ public sealed class RoundTripTests(ControlPlaneFixture fixture)
         await using var ns = await Plane.CreateNamespaceAsync("roundtrip", admission: false);
         var sent = FullObjects.Workspace(ns.Name);
 
-        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(sent, KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural);
-        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
-            await WithResourceVersion(sent, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural, sent.Metadata.Name);
+        await CreateWithStatusAsync(sent, ns.Name, Workspace.Plural);
 
         foreach (var version in new[] { "v1beta1", "v1alpha1" })
         {
@@ -39,9 +37,7 @@ public sealed class RoundTripTests(ControlPlaneFixture fixture)
         await using var ns = await Plane.CreateNamespaceAsync("roundtrip-rag", admission: false);
         var sent = FullObjects.RAGEngine(ns.Name);
 
-        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(sent, KaitoGroup.Name, "v1beta1", ns.Name, RAGEngine.Plural);
-        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
-            await WithResourceVersion(sent, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, RAGEngine.Plural, sent.Metadata.Name);
+        await CreateWithStatusAsync(sent, ns.Name, RAGEngine.Plural);
 
         var stored = await GetJson("v1beta1", ns.Name, RAGEngine.Plural, sent.Metadata.Name);
         var expected = JsonNode.Parse(KubernetesJson.Serialize(sent))!.AsObject();
@@ -54,9 +50,7 @@ public sealed class RoundTripTests(ControlPlaneFixture fixture)
     {
         await using var ns = await Plane.CreateNamespaceAsync("columns", admission: false);
         var workspace = FullObjects.Workspace(ns.Name);
-        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(workspace, KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural);
-        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
-            await WithResourceVersion(workspace, ns.Name), KaitoGroup.Name, "v1beta1", ns.Name, Workspace.Plural, workspace.Metadata.Name);
+        await CreateWithStatusAsync(workspace, ns.Name, Workspace.Plural);
 
         var result = await Plane.KubectlAsync(["get", "wk", "-n", ns.Name]);
 
@@ -67,6 +61,14 @@ public sealed class RoundTripTests(ControlPlaneFixture fixture)
         var row = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // FullObjects sets ResourceReady=True, InferenceReady=False, no JobStarted, WorkspaceSucceeded=False.
         Assert.Equal([workspace.Metadata.Name, "Standard_NC24ads_A100_v4", "True", "False", "False", "2", "NotReady"], row[..7]);
+    }
+
+    /// <summary>Creates the object, then writes its status through the status subresource (create ignores status).</summary>
+    async Task CreateWithStatusAsync<T>(T obj, string ns, string plural) where T : IKubernetesObject<V1ObjectMeta>
+    {
+        await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(obj, KaitoGroup.Name, "v1beta1", ns, plural);
+        await Plane.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(
+            await WithResourceVersion(obj, ns), KaitoGroup.Name, "v1beta1", ns, plural, obj.Metadata.Name);
     }
 
     async Task<object> WithResourceVersion<T>(T obj, string ns) where T : IKubernetesObject<V1ObjectMeta>
