@@ -11,9 +11,17 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
     {
         if (!options.RunReconcilers) return;
         var settings = new ReconcilerSettings(options.Admission.Provisioning == NodeProvisioning.GpuProvisioner, options.Admission.Cloud, options.Admission.FeatureGates.Vllm);
-        var host = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
-        LogStarting(logger, options.Workers);
-        await host.RunAsync(stoppingToken);
+        // One replica reconciles at a time: the controller runs only while this process holds the Lease;
+        // losing it cancels the run, and a later win starts fresh informers and queue.
+        var elector = new Kaito.Reconcilers.Runtime.LeaderElector(client,
+            new Kaito.Reconcilers.Runtime.LeaderElectionOptions(options.Namespace, "kaito-operator-leader", $"{Environment.MachineName}-{Environment.ProcessId}"),
+            loggers.CreateLogger<Kaito.Reconcilers.Runtime.LeaderElector>());
+        await elector.RunAsync(async leading =>
+        {
+            var host = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
+            LogStarting(logger, options.Workers);
+            await host.RunAsync(leading);
+        }, stoppingToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "workspace controller starting with {Workers} workers")]
