@@ -5,15 +5,23 @@ public sealed class ApiRequestCounter : DelegatingHandler
 {
     long reads;
     long writes;
+    long leaseWrites;
 
     public long Reads => Interlocked.Read(ref reads);
 
+    /// <summary>Writes other than leader-election Lease renewals.</summary>
     public long Writes => Interlocked.Read(ref writes);
+
+    /// <summary>Lease renewals: a leader writes one every few seconds by design, busy or idle.</summary>
+    public long LeaseWrites => Interlocked.Read(ref leaseWrites);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var isRead = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
-        Interlocked.Increment(ref isRead ? ref reads : ref writes);
+        var isLease = request.RequestUri?.AbsolutePath.StartsWith("/apis/coordination.k8s.io/", StringComparison.Ordinal) == true;
+        if (isRead) Interlocked.Increment(ref reads);
+        else if (isLease) Interlocked.Increment(ref leaseWrites);
+        else Interlocked.Increment(ref writes);
         return base.SendAsync(request, cancellationToken);
     }
 }
