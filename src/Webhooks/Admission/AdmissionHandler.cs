@@ -112,7 +112,16 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     }
 
     static T Decode<T>(JsonElement element) =>
-        KubernetesJson.Deserialize<T>(element.GetRawText()) ?? throw new JsonException("the object is null");
+        element.Deserialize<T>(KubernetesOptions.Value) ?? throw new JsonException("the object is null");
+
+    // The client's own serializer settings (its converters for quantities, int-or-string, times), so objects
+    // decode straight from the parsed request instead of going through a string and a second parse.
+    static readonly Lazy<JsonSerializerOptions> KubernetesOptions = new(() =>
+    {
+        JsonSerializerOptions? captured = null;
+        KubernetesJson.AddJsonOptions(options => captured = options);
+        return captured ?? throw new InvalidOperationException("KubernetesJson exposed no serializer options");
+    });
 
     static string? TryName(JsonElement element)
     {
