@@ -71,7 +71,7 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
     {
         var list = await source.List(cancellationToken);
         Relists++;
-        var fresh = list.Items.ToDictionary(Key);
+        var fresh = list.Items.Select(Slim).ToDictionary(Key);
         foreach (var (key, old) in items)
         {
             if (!fresh.ContainsKey(key) && items.TryRemove(key, out _)) Changed?.Invoke(WatchEventType.Deleted, old, old);
@@ -107,6 +107,7 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
                 switch (type)
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
+                        Slim(item!);
                         var key = Key(item!);
                         items.TryGetValue(key, out var old);
                         items[key] = item!;
@@ -129,6 +130,17 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
     }
 
     static ObjectKey Key(T item) => new(item.Metadata.NamespaceProperty ?? "", item.Metadata.Name);
+
+    /// <summary>
+    /// Drops what no reconciler reads before caching: managedFields (often the largest part of a Pod or
+    /// Node) and kubectl's last-applied copy of the whole object. Keeps the operator's memory flat.
+    /// </summary>
+    static T Slim(T item)
+    {
+        item.Metadata.ManagedFields = null;
+        item.Metadata.Annotations?.Remove("kubectl.kubernetes.io/last-applied-configuration");
+        return item;
+    }
 
     static bool IsGone(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }

@@ -140,14 +140,19 @@ public sealed partial class WorkspaceReconciler(
     {
         var ns = workspace.Metadata.NamespaceProperty;
         var desired = InferenceManifests.Build(workspace, plan);
-        await applier.ApplyAsync(desired.Service, caches.Services.Get(ns, desired.Service.Metadata.Name), ct);
+        if (await applier.ApplyAsync(desired.Service, caches.Services.Get(ns, desired.Service.Metadata.Name), ct))
+            await events.NormalAsync(workspace, "ServiceApplied", $"applied Service {desired.Service.Metadata.Name} (port 80 → 5000)", ct);
         if (desired.HeadlessService is { } headless) await applier.ApplyAsync(headless, caches.Services.Get(ns, headless.Metadata.Name), ct);
 
         int wanted, ready;
         if (desired.Deployment is { } deployment)
         {
             var live = caches.Deployments.Get(ns, deployment.Metadata.Name);
-            if (await applier.ApplyAsync(deployment, live, ct)) live = null;
+            if (await applier.ApplyAsync(deployment, live, ct))
+            {
+                await events.NormalAsync(workspace, "WorkloadApplied", $"applied Deployment {deployment.Metadata.Name} ({plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
+                live = null;
+            }
             wanted = deployment.Spec.Replicas ?? 1;
             ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation && (s.UpdatedReplicas ?? 0) >= wanted ? s.ReadyReplicas ?? 0 : 0;
         }
@@ -155,7 +160,11 @@ public sealed partial class WorkspaceReconciler(
         {
             var statefulSet = desired.StatefulSet!;
             var live = caches.StatefulSets.Get(ns, statefulSet.Metadata.Name);
-            if (await applier.ApplyAsync(statefulSet, live, ct)) live = null;
+            if (await applier.ApplyAsync(statefulSet, live, ct))
+            {
+                await events.NormalAsync(workspace, "WorkloadApplied", $"applied StatefulSet {statefulSet.Metadata.Name} ({plan.Nodes} nodes × {plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
+                live = null;
+            }
             wanted = statefulSet.Spec.Replicas ?? 1;
             ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation ? s.ReadyReplicas ?? 0 : 0;
         }
@@ -175,7 +184,8 @@ public sealed partial class WorkspaceReconciler(
         var desired = TuningManifests.Build(workspace, plan);
         if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
         var live = caches.Jobs.Get(workspace.Metadata.NamespaceProperty, desired.Job.Metadata.Name);
-        await applier.EnsureJobAsync(desired.Job, live, ct);
+        if (await applier.EnsureJobAsync(desired.Job, live, ct))
+            await events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
         return seen with { WorkloadCreated = true, Job = live?.Status };
     }
 
