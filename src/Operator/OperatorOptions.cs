@@ -32,6 +32,15 @@ public sealed record OperatorOptions(
             return fallback;
         }
 
+        int Workers()
+        {
+            var text = config["workers"];
+            if (text is null) return 4;
+            if (int.TryParse(text, out var workers) && workers is > 0 and <= 64) return workers;
+            errors.Add($"--workers must be a number of reconcile workers (1-64), got \"{text}\"");
+            return 4;
+        }
+
         var provisioner = Get("node-provisioner", "gpu-provisioner");
         var provisioning = provisioner switch
         {
@@ -57,7 +66,7 @@ public sealed record OperatorOptions(
             !string.Equals(config["register-webhooks"], "false", StringComparison.OrdinalIgnoreCase),
             new AdmissionSettings(provisioning, cloud, gates, ns),
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
-            Port("workers", 4));
+            Workers());
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

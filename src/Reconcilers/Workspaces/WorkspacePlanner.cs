@@ -67,5 +67,4 @@ public static class WorkspacePlanner
 
     static WorkspacePlan Problem(string reason, string message) => new(null, 1, (reason, message));
 
-    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

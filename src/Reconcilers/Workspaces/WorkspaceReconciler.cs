@@ -64,12 +64,13 @@ public sealed partial class WorkspaceReconciler(
         var readyNodes = settings.NodeAutoProvisioning
             ? await EnsureNodeClaimsAsync(workspace, plan.TargetNodes, seen, cancellationToken)
             : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
+        IReadOnlyList<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
         {
             ReadyNodes = readyNodes.Count,
             WorkerNodes = readyNodes,
-            ReadyNodeClaims = settings.NodeAutoProvisioning ? OwnClaims(workspace).Count(NodeReadiness.IsReady) : 0,
-            NodeClaimProblem = settings.NodeAutoProvisioning ? NodeReadiness.Problem(OwnClaims(workspace)) : null,
+            ReadyNodeClaims = claims.Count(NodeReadiness.IsReady),
+            NodeClaimProblem = NodeReadiness.Problem(claims),
         };
         if (readyNodes.Count < plan.TargetNodes)
         {

@@ -17,7 +17,11 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
 {
     readonly WorkspaceDefaulter workspaceDefaulter = new(settings);
 
-    public async Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    /// <summary>Defaulting is pure and in-memory; the Task shape matches the endpoint's delegate.</summary>
+    public Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Mutate(kind, request));
+
+    AdmissionResponse Mutate(AdmissionKind kind, AdmissionRequest request)
     {
         var uid = request.Uid ?? "";
         if (Precheck(kind, request) is { } early) return early;
@@ -27,7 +31,6 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             if (json is null) return AdmissionResponses.BadRequest(uid, $"the {kind.Kind} in the request is not a JSON object");
             var isCreate = request.Operation == "CREATE";
             var result = kind == AdmissionKind.Workspace ? workspaceDefaulter.Default(json, isCreate) : RAGEngineDefaulter.Default(json);
-            await Task.CompletedTask;
             return AdmissionResponses.Patch(uid, result.Operations, result.Warnings);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or ArgumentException)

@@ -40,7 +40,7 @@ public sealed class LeaderElectorIntegrationTests
         var stops = electors.Keys.ToDictionary(id => id, _ => new CancellationTokenSource());
         var runs = electors.ToDictionary(p => p.Key, p => p.Value.RunAsync(WhileLeading(p.Key), stops[p.Key].Token));
 
-        await Eventually.TrueAsync(() => leading.Count(p => p.Value) == 1, "one leader");
+        await Eventually.WaitAsync(() => Task.FromResult(leading.Count(p => p.Value) == 1), TimeSpan.FromSeconds(30), "one leader");
         // Several renewals later there is still exactly one leader.
         for (var i = 0; i < 20; i++)
         {
@@ -57,7 +57,7 @@ public sealed class LeaderElectorIntegrationTests
         await runs[first];
         Assert.False(electors[first].IsLeader);
 
-        await Eventually.TrueAsync(() => leading.GetValueOrDefault(second), "the other takes over");
+        await Eventually.WaitAsync(() => Task.FromResult(leading.GetValueOrDefault(second)), TimeSpan.FromSeconds(30), "the other takes over");
         lease = await plane.Client.CoordinationV1.ReadNamespacedLeaseAsync("kaito-test", ns.Name);
         Assert.Equal(second, lease.Spec.HolderIdentity);
         Assert.True(lease.Spec.LeaseTransitions >= 1);
