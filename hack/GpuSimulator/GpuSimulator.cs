@@ -11,10 +11,13 @@ namespace Kaito.GpuSimulator;
 /// <summary>
 /// Stands in for the gpu-provisioner and for kubelets on a cluster without machines: NodeClaims become
 /// Nodes with the SKU's GPUs; pods bound to simulated Nodes become Running and Ready (or fail as the
-/// Workspace asks); Node heartbeats stay fresh. Polls once a second and writes only what changed.
+/// Workspace asks); Node heartbeats stay fresh. It also keeps one ordinary CPU node and binds pending
+/// PersistentVolumeClaims to host-path volumes, as a cluster's system pool and default storage class would.
+/// Polls once a second and writes only what changed.
 /// </summary>
 public sealed class GpuSimulator(IKubernetes client, TextWriter log)
 {
+    public const string CpuNodeName = "kaito-sim-cpu-0";
     static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
     readonly Dictionary<string, DateTime> heartbeats = [];
 
@@ -39,6 +42,8 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
         var claims = await client.CustomObjects.ListClusterCustomObjectAsync<NodeClaimList>(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, cancellationToken: cancellationToken);
         var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken)).Items.ToDictionary(n => n.Metadata.Name);
         foreach (var claim in claims.Items) await ProvisionAsync(claim, nodes, cancellationToken);
+        await EnsureCpuNodeAsync(nodes, cancellationToken);
+        await BindVolumeClaimsAsync(cancellationToken);
         await HeartbeatAsync(nodes.Values, cancellationToken);
         await RunPodsAsync(nodes, cancellationToken);
     }
@@ -97,6 +102,64 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
         }
         if (claim.Status?.NodeName != name || claim.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
             await SetClaimStatusAsync(claim, sku, "True", "Ready", "simulated node is ready", cancellationToken);
+    }
+
+    async Task EnsureCpuNodeAsync(Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    {
+        if (!nodes.TryGetValue(CpuNodeName, out var node))
+        {
+            try
+            {
+                node = nodes[CpuNodeName] = await client.CoreV1.CreateNodeAsync(NodeFactory.BuildCpu(CpuNodeName), cancellationToken: cancellationToken);
+                await log.WriteLineAsync($"node {CpuNodeName} created (CPU only, {NodeFactory.CpuInstanceType})");
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return;
+            }
+        }
+        if (node.Status?.Allocatable?.ContainsKey("cpu") == true) return;
+        var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Status(0, "200Gi", CpuNodeName, DateTime.UtcNow))) };
+        await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), CpuNodeName, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A pending claim with no storage class (or "standard") gets a host-path volume reserved for it; the PV controller binds them.</summary>
+    async Task BindVolumeClaimsAsync(CancellationToken cancellationToken)
+    {
+        var claims = await client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(cancellationToken: cancellationToken);
+        foreach (var pvc in claims.Items)
+        {
+            if (pvc.Status?.Phase != "Pending" || !string.IsNullOrEmpty(pvc.Spec?.VolumeName) || pvc.Metadata.DeletionTimestamp is not null) continue;
+            if (pvc.Spec?.StorageClassName is { Length: > 0 } cls && cls != "standard") continue;
+            var name = "sim-pv-" + pvc.Metadata.Uid;
+            var size = pvc.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var q) ? q : new ResourceQuantity("1Gi");
+            var volume = new V1PersistentVolume
+            {
+                Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [SimulationLabels.Simulated] = "true" } },
+                Spec = new V1PersistentVolumeSpec
+                {
+                    Capacity = new Dictionary<string, ResourceQuantity> { ["storage"] = size },
+                    AccessModes = pvc.Spec?.AccessModes is { Count: > 0 } modes ? [.. modes] : ["ReadWriteOnce"],
+                    StorageClassName = pvc.Spec?.StorageClassName ?? "",
+                    PersistentVolumeReclaimPolicy = "Retain",
+                    HostPath = new V1HostPathVolumeSource { Path = $"/tmp/kaito-sim/{pvc.Metadata.NamespaceProperty}/{pvc.Metadata.Name}" },
+                    ClaimRef = new V1ObjectReference { Kind = "PersistentVolumeClaim", NamespaceProperty = pvc.Metadata.NamespaceProperty, Name = pvc.Metadata.Name, Uid = pvc.Metadata.Uid },
+                },
+            };
+            try
+            {
+                await client.CoreV1.CreatePersistentVolumeAsync(volume, cancellationToken: cancellationToken);
+                await log.WriteLineAsync($"PersistentVolumeClaim {pvc.Metadata.NamespaceProperty}/{pvc.Metadata.Name}: volume {name} ({size}) reserved for it");
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Reserved on an earlier step; the PV controller is binding it.
+            }
+        }
+        // Retained so the PV controller never tries to scrub a host path; removed here once its claim is gone.
+        var volumes = await client.CoreV1.ListPersistentVolumeAsync(labelSelector: SimulationLabels.Simulated, cancellationToken: cancellationToken);
+        foreach (var released in volumes.Items.Where(v => v.Status?.Phase is "Released" or "Failed" && v.Metadata.DeletionTimestamp is null))
+            await IgnoreNotFound(() => client.CoreV1.DeletePersistentVolumeAsync(released.Metadata.Name, cancellationToken: cancellationToken));
     }
 
     async Task SetClaimStatusAsync(NodeClaim claim, Kaito.Presets.GpuSku? sku, string status, string reason, string message, CancellationToken cancellationToken)

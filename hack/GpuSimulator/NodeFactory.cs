@@ -40,16 +40,38 @@ public static class NodeFactory
         };
     }
 
+    /// <summary>The cluster's ordinary (system pool) node: no GPU, no taint. CPU services such as a remote-embedding RAGEngine run here.</summary>
+    public static V1Node BuildCpu(string name) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Node",
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            Labels = new Dictionary<string, string>
+            {
+                [InstanceTypeLabel] = CpuInstanceType,
+                ["kubernetes.io/os"] = "linux",
+                ["kubernetes.io/arch"] = "amd64",
+                ["kubernetes.io/hostname"] = name,
+                [SimulationLabels.Simulated] = "true",
+            },
+        },
+        Spec = new V1NodeSpec { ProviderID = $"kaito-sim://{name}" },
+    };
+
+    public const string CpuInstanceType = "Standard_D8s_v3";
+
     public static V1NodeStatus Status(int gpus, string storage, string name, DateTime now)
     {
         var resources = new Dictionary<string, ResourceQuantity>
         {
-            ["cpu"] = new("96"),
-            ["memory"] = new("880Gi"),
+            ["cpu"] = new(gpus > 0 ? "96" : "8"),
+            ["memory"] = new(gpus > 0 ? "880Gi" : "32Gi"),
             ["pods"] = new("110"),
             ["ephemeral-storage"] = new(storage),
-            ["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture)),
         };
+        if (gpus > 0) resources["nvidia.com/gpu"] = new(gpus.ToString(CultureInfo.InvariantCulture));
         return new V1NodeStatus
         {
             Capacity = resources,

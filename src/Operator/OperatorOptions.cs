@@ -17,7 +17,8 @@ public sealed record OperatorOptions(
     bool RegisterWebhooks,
     AdmissionSettings Admission,
     bool RunReconcilers = true,
-    int Workers = 4)
+    int Workers = 4,
+    string RagImage = Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -53,6 +54,8 @@ public sealed record OperatorOptions(
             errors.Add($"--cloud must be one of {string.Join(", ", Kaito.Presets.SkuCatalog.Default.Clouds)}, got \"{cloud}\"");
         var gates = FeatureGateParser.Parse(config["feature-gates"], errors);
         var ns = Get("namespace", "kaito-system");
+        var ragImage = Get("rag-image", Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage);
+        if (ImageReference.Problem(ragImage) is { } imageProblem) errors.Add($"--rag-image \"{ragImage}\" is not an image reference: {imageProblem}");
         var options = new OperatorOptions(
             config["kubeconfig"],
             Get("bind-address", "0.0.0.0"),
@@ -66,7 +69,8 @@ public sealed record OperatorOptions(
             !string.Equals(config["register-webhooks"], "false", StringComparison.OrdinalIgnoreCase),
             new AdmissionSettings(provisioning, cloud, gates, ns),
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
-            Workers());
+            Workers(),
+            ragImage);
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

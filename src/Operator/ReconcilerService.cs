@@ -1,16 +1,17 @@
 using k8s;
+using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using Kaito.Webhooks.Validation;
 
 namespace Kaito.Operator;
 
-/// <summary>Runs the Workspace controller (informers, queue, workers) for the lifetime of the process.</summary>
+/// <summary>Runs the Workspace and RAGEngine controllers (informers, queue, workers) while this process leads.</summary>
 public sealed partial class ReconcilerService(OperatorOptions options, IKubernetes client, ILoggerFactory loggers, ILogger<ReconcilerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunReconcilers) return;
-        var settings = new ReconcilerSettings(options.Admission.Provisioning == NodeProvisioning.GpuProvisioner, options.Admission.Cloud, options.Admission.FeatureGates.Vllm);
+        var settings = new ReconcilerSettings(options.Admission.Provisioning == NodeProvisioning.GpuProvisioner, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage);
         // One replica reconciles at a time: the controller runs only while this process holds the Lease;
         // losing it cancels the run, and a later win starts fresh informers and queue.
         var elector = new Kaito.Reconcilers.Runtime.LeaderElector(client,
@@ -18,12 +19,13 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
             loggers.CreateLogger<Kaito.Reconcilers.Runtime.LeaderElector>());
         await elector.RunAsync(async leading =>
         {
-            var host = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
+            var workspaces = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
+            var ragEngines = new RAGEngineControllerHost(client, settings, loggers, Math.Max(1, options.Workers / 2));
             LogStarting(logger, options.Workers);
-            await host.RunAsync(leading);
+            await Task.WhenAll(workspaces.RunAsync(leading), ragEngines.RunAsync(leading));
         }, stoppingToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "workspace controller starting with {Workers} workers")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "workspace and ragengine controllers starting ({Workers} workspace workers)")]
     static partial void LogStarting(ILogger logger, int workers);
 }

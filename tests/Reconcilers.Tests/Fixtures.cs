@@ -20,6 +20,34 @@ static class Fixtures
         return workspace;
     }
 
+    public static RAGEngine Prepare(RAGEngine rag)
+    {
+        rag.Metadata.NamespaceProperty ??= Namespace;
+        rag.Metadata.Uid ??= Uid;
+        return rag;
+    }
+
+    /// <summary>Every manifest the operator would create for the RAGEngine under node auto-provisioning on azure.</summary>
+    public static string Render(RAGEngine rag)
+    {
+        var settings = new Kaito.Reconcilers.Workspaces.ReconcilerSettings();
+        var compute = Kaito.Reconcilers.RAGEngines.RAGEnginePlanner.Plan(rag, settings);
+        var documents = new List<object>();
+        if (compute.ProvisionNodeClaim) documents.Add(Kaito.Reconcilers.RAGEngines.RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud));
+        var workload = RAGEngineManifests.Build(rag, new RAGEngineWorkloadPlan
+        {
+            Image = settings.RagImage,
+            Gpus = compute.Gpus,
+            NodeNames = compute.NeedsGpuNode ? [Kaito.Reconcilers.RAGEngines.RAGEngineNodeClaims.Name(rag)] : [],
+            NodeSelector = compute.CpuNodeSelector,
+        });
+        documents.Add(workload.Config);
+        if (workload.DefaultGuardrails is not null) documents.Add(workload.DefaultGuardrails);
+        documents.Add(workload.Deployment);
+        documents.Add(workload.Service);
+        return string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
+    }
+
     public static string RuntimeFor(Workspace workspace)
     {
         if (workspace.Metadata.Annotations?.TryGetValue(Annotations.Runtime, out var asked) == true

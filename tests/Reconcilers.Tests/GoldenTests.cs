@@ -5,35 +5,45 @@ using Kaito.Testing;
 namespace Kaito.Reconcilers.Tests;
 
 /// <summary>
-/// Renders every Workspace in examples/ and compares with tests/Reconcilers.Tests/Golden/&lt;example&gt;.yaml.
+/// Renders every Workspace and RAGEngine in examples/ and compares with tests/Reconcilers.Tests/Golden/&lt;example&gt;.yaml.
 /// UPDATE_GOLDEN=1 (make golden) rewrites the files instead.
 /// </summary>
 public class GoldenTests
 {
-    public static TheoryData<string> Examples() => [.. ExamplePaths()];
+    public static TheoryData<string> Examples() => [.. ExamplePaths(Workspace.KindName), .. ExamplePaths(RAGEngine.KindName)];
 
-    static List<string> ExamplePaths()
+    static List<string> ExamplePaths(string kind)
     {
         var data = new List<string>();
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Combine("examples"), "*.yaml", SearchOption.AllDirectories)
                      .Order(StringComparer.Ordinal))
         {
-            var json = YamlDocuments.ToJson(File.ReadAllText(file)).Single();
-            if (json["kind"]?.GetValue<string>() == Workspace.KindName)
+            if (YamlDocuments.ToJson(File.ReadAllText(file)).Any(d => d["kind"]?.GetValue<string>() == kind))
                 data.Add(Path.GetRelativePath(RepositoryPaths.Root, file).Replace('\\', '/'));
         }
         return data;
     }
 
     [Fact]
-    public void Every_workspace_example_is_covered() => Assert.True(ExamplePaths().Count >= 6, "expected the Workspace examples under examples/");
+    public void Every_example_is_covered()
+    {
+        Assert.True(ExamplePaths(Workspace.KindName).Count >= 6, "expected the Workspace examples under examples/");
+        Assert.True(ExamplePaths(RAGEngine.KindName).Count >= 2, "expected the RAGEngine examples under examples/");
+    }
+
+    static string Render(string example)
+    {
+        var text = File.ReadAllText(RepositoryPaths.Combine(example));
+        return YamlDocuments.ToJson(text).Any(d => d["kind"]?.GetValue<string>() == RAGEngine.KindName)
+            ? Fixtures.Render(Fixtures.Prepare(YamlDocuments.Deserialize<RAGEngine>(text)))
+            : Fixtures.Render(Fixtures.Prepare(YamlDocuments.Deserialize<Workspace>(text)));
+    }
 
     [Theory]
     [MemberData(nameof(Examples))]
     public void Golden_manifests_match(string example)
     {
-        var workspace = Fixtures.Prepare(YamlDocuments.Deserialize<Workspace>(File.ReadAllText(RepositoryPaths.Combine(example))));
-        var rendered = Fixtures.Render(workspace);
+        var rendered = Render(example);
         var golden = RepositoryPaths.Combine("tests", "Reconcilers.Tests", "Golden", Path.GetFileNameWithoutExtension(example) + ".yaml");
 
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
@@ -59,12 +69,7 @@ public class GoldenTests
     [Fact]
     public void Rendering_is_deterministic()
     {
-        foreach (var example in ExamplePaths())
-        {
-            var text = File.ReadAllText(RepositoryPaths.Combine(example));
-            var first = Fixtures.Render(Fixtures.Prepare(YamlDocuments.Deserialize<Workspace>(text)));
-            var second = Fixtures.Render(Fixtures.Prepare(YamlDocuments.Deserialize<Workspace>(text)));
-            Assert.Equal(first, second);
-        }
+        foreach (var example in ExamplePaths(Workspace.KindName).Concat(ExamplePaths(RAGEngine.KindName)))
+            Assert.Equal(Render(example), Render(example));
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using k8s;
+using k8s.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -22,8 +23,14 @@ public static partial class YamlDocuments
         return [.. stream.Documents.Select(d => Convert(d.RootNode)).OfType<JsonNode>()];
     }
 
-    public static T Deserialize<T>(string yaml) =>
-        KubernetesJson.Deserialize<T>(ToJson(yaml).Single().ToJsonString());
+    /// <summary>The only document, or in a multi-document stream the only one of T's kind.</summary>
+    public static T Deserialize<T>(string yaml)
+    {
+        var documents = ToJson(yaml);
+        var kind = typeof(T).GetCustomAttributes(typeof(KubernetesEntityAttribute), false).OfType<KubernetesEntityAttribute>().FirstOrDefault()?.Kind;
+        var document = documents.Count == 1 || kind is null ? documents.Single() : documents.Single(d => d["kind"]?.GetValue<string>() == kind);
+        return KubernetesJson.Deserialize<T>(document.ToJsonString());
+    }
 
     static JsonNode? Convert(YamlNode node) => node switch
     {

@@ -36,16 +36,20 @@ public static class NodeClaimManifests
     }
 
     /// <param name="model">The inference preset, when known: sizes the node's disk (weights + 80 GiB, at least 100 GiB).</param>
-    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud, ModelPreset? model = null) => new()
+    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud, ModelPreset? model = null) =>
+        Build(Name(workspace, index), NodeLabels(workspace), ImageFamily(workspace.Metadata.Annotations), instanceType, cloud, Storage(workspace, model));
+
+    /// <summary>A NodeClaim for any owner: the GPU taint, the instance-type requirements of the cloud and the disk size.</summary>
+    public static NodeClaim Build(string name, Dictionary<string, string> labels, string imageFamily, string instanceType, string cloud, string storage) => new()
     {
         Metadata = new V1ObjectMeta
         {
-            Name = Name(workspace, index),
-            Labels = NodeLabels(workspace),
+            Name = name,
+            Labels = labels,
             Annotations = new Dictionary<string, string>
             {
                 [DoNotDisruptAnnotation] = "true",
-                [Annotations.NodeImageFamily] = ImageFamily(workspace),
+                [Annotations.NodeImageFamily] = imageFamily,
             },
         },
         Spec = new NodeClaimSpec
@@ -54,7 +58,7 @@ public static class NodeClaimManifests
             Requirements = Requirements(instanceType, cloud),
             Resources = new NodeClaimResources
             {
-                Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(Storage(workspace, model)) },
+                Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(storage) },
             },
             NodeClassRef = NodeClass(cloud),
         },
@@ -64,10 +68,13 @@ public static class NodeClaimManifests
     /// Ownership labels, then the user's selector labels so the node matches resource.labelSelector:
     /// matchLabels and single-valued In expressions, minus reserved keys. Sorted by key.
     /// </summary>
-    public static Dictionary<string, string> NodeLabels(Workspace workspace)
+    public static Dictionary<string, string> NodeLabels(Workspace workspace) =>
+        NodeLabels(workspace.Resource?.LabelSelector, Labels.Workspace, Labels.WorkspaceNamespace, workspace.Metadata.Name, workspace.Metadata.NamespaceProperty);
+
+    /// <summary>The selector's labels (reserved keys dropped), the node pool, and the owner's name and namespace labels.</summary>
+    public static Dictionary<string, string> NodeLabels(V1LabelSelector? selector, string ownerLabel, string ownerNamespaceLabel, string name, string @namespace)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var selector = workspace.Resource?.LabelSelector;
         foreach (var (key, value) in selector?.MatchLabels ?? new Dictionary<string, string>())
         {
             if (!Labels.ReservedSelectorKeys.Contains(key)) labels[key] = value;
@@ -79,15 +86,15 @@ public static class NodeClaimManifests
                 labels[expression.Key] = expression.Values[0];
         }
         labels[NodePoolLabel] = NodePoolValue;
-        labels[Labels.Workspace] = workspace.Metadata.Name;
-        labels[Labels.WorkspaceNamespace] = workspace.Metadata.NamespaceProperty;
+        labels[ownerLabel] = name;
+        labels[ownerNamespaceLabel] = @namespace;
         return new Dictionary<string, string>(labels);
     }
 
     /// <summary>The workspace's kaito.sh/node-image-family when ubuntu or azurelinux (trimmed, any case), else ubuntu.</summary>
-    public static string ImageFamily(Workspace workspace)
+    public static string ImageFamily(IDictionary<string, string>? annotations)
     {
-        var asked = workspace.Metadata.Annotations?.TryGetValue(Annotations.NodeImageFamily, out var value) == true
+        var asked = annotations?.TryGetValue(Annotations.NodeImageFamily, out var value) == true
             ? value.Trim().ToLowerInvariant() : "";
         return asked is "ubuntu" or "azurelinux" ? asked : DefaultImageFamily;
     }

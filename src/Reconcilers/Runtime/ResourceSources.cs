@@ -41,4 +41,13 @@ public static class ResourceSources
     public static ResourceSource<V1JobList> Jobs(IKubernetes client, string? selector) => new("jobs",
         ct => client.BatchV1.ListJobForAllNamespacesAsync(labelSelector: selector, cancellationToken: ct),
         (rv, timeout, ct) => client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: ct));
+
+    public static ResourceSource<RAGEngineList> RAGEngines(IKubernetes client) => new("ragengines",
+        ct => client.CustomObjects.ListClusterCustomObjectAsync<RAGEngineList>(KaitoGroup.Name, "v1beta1", RAGEngine.Plural, cancellationToken: ct),
+        (rv, timeout, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<RAGEngineList>(KaitoGroup.Name, "v1beta1", RAGEngine.Plural,
+            allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: ct));
+
+    public static ResourceSource<V1ConfigMapList> ConfigMaps(IKubernetes client, string? selector) => new("configmaps",
+        ct => client.CoreV1.ListConfigMapForAllNamespacesAsync(labelSelector: selector, cancellationToken: ct),
+        (rv, timeout, ct) => client.CoreV1.ListConfigMapForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: ct));
 }

@@ -74,6 +74,30 @@ public sealed class ChildApplier(IKubernetes client)
         return true;
     }
 
+    /// <summary>Applies a ConfigMap the caller's informer already shows (no extra read).</summary>
+    public async Task<bool> ApplyAsync(V1ConfigMap desired, V1ConfigMap? live, CancellationToken ct)
+    {
+        if (!NeedsApply(Typed(desired, "v1", "ConfigMap"), live)) return false;
+        await client.CoreV1.PatchNamespacedConfigMapAsync(Patch(desired), desired.Metadata.Name, desired.Metadata.NamespaceProperty, fieldManager: ReconcilerSettings.FieldManager, force: true, cancellationToken: ct);
+        Writes++;
+        return true;
+    }
+
+    /// <summary>Deletes a ConfigMap that is no longer wanted; false when it was already gone.</summary>
+    public async Task<bool> DeleteConfigMapAsync(string @namespace, string name, CancellationToken ct)
+    {
+        try
+        {
+            await client.CoreV1.DeleteNamespacedConfigMapAsync(name, @namespace, cancellationToken: ct);
+            Writes++;
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Jobs are immutable once running: created when missing, never patched.</summary>
     public async Task<bool> EnsureJobAsync(V1Job desired, V1Job? live, CancellationToken ct)
     {

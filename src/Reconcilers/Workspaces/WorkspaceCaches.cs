@@ -17,7 +17,8 @@ public sealed record WorkspaceCaches(
     IResourceCache<V1Job> Jobs);
 
 /// <summary>Operator-wide settings the reconciler depends on.</summary>
-public sealed record ReconcilerSettings(bool NodeAutoProvisioning = true, string Cloud = "azure", bool VllmGate = true)
+public sealed record ReconcilerSettings(bool NodeAutoProvisioning = true, string Cloud = "azure", bool VllmGate = true,
+    string RagImage = Manifests.RAGEngineManifests.DefaultImage)
 {
     public const string FieldManager = "kaito-operator";
     public const string AppliedHashAnnotation = "kaito.sh/applied-hash";

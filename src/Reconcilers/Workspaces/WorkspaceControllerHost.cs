@@ -15,21 +15,20 @@ namespace Kaito.Reconcilers.Workspaces;
 public sealed class WorkspaceControllerHost
 {
     const string Owned = Labels.Workspace;
-    readonly List<Func<CancellationToken, Task>> informers = [];
-    readonly List<IResourceCacheSync> syncs = [];
+    readonly InformerSet informers;
     readonly Informer<Workspace, WorkspaceList> workspaces;
 
     public WorkspaceControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 4)
     {
-        var log = loggers.CreateLogger("informer");
-        workspaces = Track(new Informer<Workspace, WorkspaceList>(ResourceSources.Workspaces(client), log));
-        var nodeClaims = Track(new Informer<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), log));
-        var nodes = Track(new Informer<V1Node, V1NodeList>(ResourceSources.Nodes(client), log));
-        var pods = Track(new Informer<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), log));
-        var deployments = Track(new Informer<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), log));
-        var statefulSets = Track(new Informer<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned), log));
-        var services = Track(new Informer<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), log));
-        var jobs = Track(new Informer<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned), log));
+        informers = new InformerSet(loggers.CreateLogger("informer"));
+        workspaces = informers.Add<Workspace, WorkspaceList>(ResourceSources.Workspaces(client));
+        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned));
+        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client));
+        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned));
+        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned));
+        var statefulSets = informers.Add<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned));
+        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
+        var jobs = informers.Add<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned));
 
         Queue = new WorkQueue();
         Reconciler = new WorkspaceReconciler(client, new WorkspaceCaches(workspaces, nodeClaims, nodes, pods, deployments, statefulSets, services, jobs),
@@ -59,13 +58,7 @@ public sealed class WorkspaceControllerHost
 
     public IResourceCache<Workspace> Workspaces => workspaces;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        var running = informers.Select(run => run(cancellationToken)).ToList();
-        foreach (var sync in syncs) await sync.WaitForSyncAsync(cancellationToken);
-        running.Add(Controller.RunAsync(cancellationToken));
-        await Task.WhenAll(running);
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => informers.RunAsync(Controller, cancellationToken);
 
     bool EnqueueByLabels(V1ObjectMeta metadata)
     {
@@ -77,24 +70,5 @@ public sealed class WorkspaceControllerHost
     void EnqueueNamespaced(V1ObjectMeta metadata)
     {
         if (metadata.Labels?.TryGetValue(Labels.Workspace, out var name) == true) Queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
-    }
-
-    Informer<T, TList> Track<T, TList>(Informer<T, TList> informer)
-        where T : IKubernetesObject<V1ObjectMeta>
-        where TList : IKubernetesObject<V1ListMeta>, IItems<T>
-    {
-        informers.Add(informer.RunAsync);
-        syncs.Add(new Sync(informer.WaitForSyncAsync));
-        return informer;
-    }
-
-    interface IResourceCacheSync
-    {
-        Task WaitForSyncAsync(CancellationToken cancellationToken);
-    }
-
-    sealed class Sync(Func<CancellationToken, Task> wait) : IResourceCacheSync
-    {
-        public Task WaitForSyncAsync(CancellationToken cancellationToken) => wait(cancellationToken);
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class WorkspaceReconciler(
     static readonly TimeSpan WaitingPoll = TimeSpan.FromSeconds(15);
     readonly TimeProvider clock = time ?? TimeProvider.System;
     readonly ChildApplier applier = new(client);
+    readonly OwnerWrites writes = new(client, Workspace.Plural);
 
     public int ChildWrites => applier.Writes;
 
@@ -102,15 +103,8 @@ public sealed partial class WorkspaceReconciler(
             var name = NodeClaimManifests.Name(workspace, index);
             if (existing.ContainsKey(name)) continue;
             var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud);
-            try
-            {
-                await client.CustomObjects.CreateClusterCustomObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
+            if (await writes.CreateNodeClaimAsync(claim, ct))
                 await events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
-            }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Already there (created by an earlier pass the cache has not seen yet): the deterministic name prevents a duplicate.
-            }
         }
         var nodes = caches.Nodes.List();
         var instanceType = workspace.Resource!.InstanceType;
@@ -199,14 +193,8 @@ public sealed partial class WorkspaceReconciler(
             var claims = OwnClaims(workspace);
             foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null))
             {
-                try
-                {
-                    await client.CustomObjects.DeleteClusterCustomObjectAsync(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, claim.Metadata.Name, cancellationToken: ct);
+                if (await writes.DeleteNodeClaimAsync(claim.Metadata.Name, ct))
                     await events.NormalAsync(workspace, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
-                }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-                {
-                }
             }
             if (claims.Count > 0) return ReconcileResult.After(TimeSpan.FromSeconds(2));   // released once they are gone
         }
@@ -215,42 +203,13 @@ public sealed partial class WorkspaceReconciler(
         return ReconcileResult.Done;
     }
 
-    async Task<Workspace?> SetFinalizersAsync(Workspace workspace, IList<string> finalizers, CancellationToken ct)
-    {
-        var patch = new JsonObject
-        {
-            ["metadata"] = new JsonObject
-            {
-                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
-                ["resourceVersion"] = workspace.Metadata.ResourceVersion,   // fails on a stale read instead of losing a finalizer
-            },
-        };
-        try
-        {
-            var updated = await client.CustomObjects.PatchNamespacedCustomObjectAsync<Workspace>(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
-                KaitoGroup.Name, "v1beta1", workspace.Metadata.NamespaceProperty, Workspace.Plural, workspace.Metadata.Name, cancellationToken: ct);
-            return updated;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    Task<Workspace?> SetFinalizersAsync(Workspace workspace, IList<string> finalizers, CancellationToken ct) => writes.SetFinalizersAsync(workspace, finalizers, ct);
 
     async Task WriteStatusAsync(Workspace workspace, WorkspaceObservation seen, CancellationToken ct)
     {
         var next = WorkspaceStatusBuilder.Build(workspace, seen, clock.GetUtcNow().UtcDateTime);
         if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;
-        var body = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(next)) };
-        try
-        {
-            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch),
-                KaitoGroup.Name, "v1beta1", workspace.Metadata.NamespaceProperty, Workspace.Plural, workspace.Metadata.Name, cancellationToken: ct);
-            applier.CountWrite();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
+        if (await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "workspace {Namespace}/{Name}: NodeClaims gone, finalizer released")]

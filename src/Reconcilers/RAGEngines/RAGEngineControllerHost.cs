@@ -1,0 +1,70 @@
+using k8s;
+using k8s.Models;
+using Kaito.Api.Karpenter;
+using Kaito.Api.V1Beta1;
+using Kaito.Reconcilers.Runtime;
+using Kaito.Reconcilers.Workspaces;
+using Microsoft.Extensions.Logging;
+
+namespace Kaito.Reconcilers.RAGEngines;
+
+/// <summary>
+/// Wires the RAGEngine controller: informers for RAGEngines and what they own (found by the kaito.sh/ragengine label;
+/// NodeClaims also by kaito.sh/ragenginenamespace, being cluster-scoped), events mapped to the owner's key, workers.
+/// </summary>
+public sealed class RAGEngineControllerHost
+{
+    const string Owned = Labels.RAGEngine;
+    readonly InformerSet informers;
+
+    public RAGEngineControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 2)
+    {
+        informers = new InformerSet(loggers.CreateLogger("informer"));
+        var ragEngines = informers.Add<RAGEngine, RAGEngineList>(ResourceSources.RAGEngines(client));
+        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned));
+        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client));
+        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned));
+        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned));
+        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
+        var configMaps = informers.Add<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(client, Owned));
+
+        Queue = new WorkQueue();
+        Reconciler = new RAGEngineReconciler(client, new RAGEngineCaches(ragEngines, nodeClaims, nodes, pods, deployments, services, configMaps),
+            settings, new EventRecorder(client), loggers.CreateLogger<RAGEngineReconciler>());
+        Controller = new Controller("ragengine", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
+
+        ragEngines.Changed += (_, rag, _) => Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
+        nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
+        pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        deployments.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        services.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        configMaps.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        nodes.Changed += (_, node, _) =>
+        {
+            // A provisioned node names its RAGEngine; a user's own node may matter to any RAGEngine with a GPU embedding.
+            if (!EnqueueByLabels(node.Metadata) && !settings.NodeAutoProvisioning)
+                foreach (var rag in ragEngines.List().Where(r => r.Spec?.Embedding?.Local is not null && r.Spec.Compute is not null))
+                    Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
+        };
+    }
+
+    public WorkQueue Queue { get; }
+
+    public RAGEngineReconciler Reconciler { get; }
+
+    public Controller Controller { get; }
+
+    public Task RunAsync(CancellationToken cancellationToken) => informers.RunAsync(Controller, cancellationToken);
+
+    bool EnqueueByLabels(V1ObjectMeta metadata)
+    {
+        if (metadata.Labels?.TryGetValue(Labels.RAGEngine, out var name) != true || metadata.Labels.TryGetValue(Labels.RAGEngineNamespace, out var ns) != true) return false;
+        Queue.Add(new ObjectKey(ns, name!));
+        return true;
+    }
+
+    void EnqueueNamespaced(V1ObjectMeta metadata)
+    {
+        if (metadata.Labels?.TryGetValue(Labels.RAGEngine, out var name) == true) Queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
+    }
+}

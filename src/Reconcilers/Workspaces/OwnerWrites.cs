@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kaito.Api.Karpenter;
+using Kaito.Api.V1Beta1;
+
+namespace Kaito.Reconcilers.Workspaces;
+
+/// <summary>
+/// The writes a reconciler makes to its own kaito.sh object and to NodeClaims, shared by the Workspace and RAGEngine
+/// reconcilers: finalizers guarded by resourceVersion, status merge patches, NodeClaims created by deterministic name.
+/// </summary>
+public sealed class OwnerWrites(IKubernetes client, string plural)
+{
+    /// <summary>Sets metadata.finalizers; fails on a stale read instead of losing one. Null when the object is gone.</summary>
+    public async Task<T?> SetFinalizersAsync<T>(T owner, IEnumerable<string> finalizers, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)f)]),
+                ["resourceVersion"] = owner.Metadata.ResourceVersion,
+            },
+        };
+        try
+        {
+            return await client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch),
+                KaitoGroup.Name, "v1beta1", owner.Metadata.NamespaceProperty, plural, owner.Metadata.Name, cancellationToken: ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Merge-patches the status subresource; false when the object is gone.</summary>
+    public async Task<bool> PatchStatusAsync(IKubernetesObject<V1ObjectMeta> owner, JsonObject status, CancellationToken ct)
+    {
+        var body = new JsonObject { ["status"] = status };
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(body.ToJsonString(), V1Patch.PatchType.MergePatch),
+                KaitoGroup.Name, "v1beta1", owner.Metadata.NamespaceProperty, plural, owner.Metadata.Name, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Creates the NodeClaim; false when it already exists (an earlier pass made it: the name prevents a duplicate).</summary>
+    public async Task<bool> CreateNodeClaimAsync(NodeClaim claim, CancellationToken ct)
+    {
+        try
+        {
+            await client.CustomObjects.CreateClusterCustomObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes the NodeClaim; false when it was already gone.</summary>
+    public async Task<bool> DeleteNodeClaimAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await client.CustomObjects.DeleteClusterCustomObjectAsync(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, name, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+}
