@@ -27,15 +27,9 @@ public sealed class WorkspaceLifecycleTests(ControlPlaneFixture fixture) : IAsyn
         "examples/inference/kaito_workspace_phi_3.5-instruct.yaml",
     ];
 
-    async Task<JsonObject> GetJson(params string[] args)
-    {
-        var result = await Plane.KubectlAsync(["get", .. args, "-o", "json"]);
-        Assert.True(result.Succeeded, result.ToString());
-        return JsonNode.Parse(result.StdOut)!.AsObject();
-    }
+    Task<JsonObject> GetJson(params string[] args) => Plane.GetJsonAsync(args);
 
-    static string? ConditionStatus(JsonObject workspace, string type) =>
-        (workspace["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type)?["status"]?.GetValue<string>();
+    static string? ConditionStatus(JsonObject obj, string type) => KubectlJson.ConditionStatus(obj, type);
 
     [Theory]
     [MemberData(nameof(InferenceExamples))]

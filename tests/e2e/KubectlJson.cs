@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using Kaito.Testing;
+
+namespace Kaito.E2E.Tests;
+
+/// <summary>`kubectl get -o json` and condition look-ups, the way a user inspects objects.</summary>
+static class KubectlJson
+{
+    public static async Task<JsonObject> GetJsonAsync(this ControlPlane plane, params string[] args)
+    {
+        var result = await plane.KubectlAsync(["get", .. args, "-o", "json"]);
+        Assert.True(result.Succeeded, result.ToString());
+        return JsonNode.Parse(result.StdOut)!.AsObject();
+    }
+
+    public static JsonNode? Condition(JsonObject obj, string type) =>
+        (obj["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
+
+    public static string? ConditionStatus(JsonObject obj, string type) => Condition(obj, type)?["status"]?.GetValue<string>();
+}
