@@ -1,3 +1,5 @@
+using Kaito.Reconcilers.Runtime;
+
 namespace Kaito.Operator;
 
 public static class HealthEndpoints
@@ -9,7 +11,8 @@ public static class HealthEndpoints
             ? Results.Text("ok")
             : Results.Text("webhook certificate or registration pending", statusCode: StatusCodes.Status503ServiceUnavailable));
         endpoints.MapGet("/metrics", static (ApiRequestCounter api) => TypedResults.Text(
-            $"# TYPE kaito_api_requests_total counter\nkaito_api_requests_total{{verb=\"read\"}} {api.Reads}\nkaito_api_requests_total{{verb=\"write\"}} {api.Writes}\nkaito_api_requests_total{{verb=\"lease\"}} {api.LeaseWrites}\n"
+            RuntimeMetrics.Default.Render()
+            + $"# TYPE kaito_api_requests_total counter\nkaito_api_requests_total{{verb=\"read\"}} {api.Reads}\nkaito_api_requests_total{{verb=\"write\"}} {api.Writes}\nkaito_api_requests_total{{verb=\"lease\"}} {api.LeaseWrites}\n"
             + $"# TYPE kaito_process_rss_bytes gauge\nkaito_process_rss_bytes {Environment.WorkingSet}\n",
             "text/plain; version=0.0.4"));
         return endpoints;

@@ -20,6 +20,13 @@ public static class OperatorHost
         builder.Configuration.AddEnvironmentVariables("KAITO_");
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var options = OperatorOptions.From(builder.Configuration);
+        builder.Logging.ClearProviders();
+        if (options.JsonLogs)
+            builder.Logging.AddJsonConsole(json => { json.IncludeScopes = true; json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; json.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddSimpleConsole(text => { text.IncludeScopes = true; text.SingleLine = true; });
+        // In-flight reconciles get the controller's grace (20 s) to finish before the host gives up.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         var serving = new ServingCertificate();
         builder.Services.AddSingleton(options);

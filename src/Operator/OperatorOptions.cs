@@ -18,7 +18,8 @@ public sealed record OperatorOptions(
     AdmissionSettings Admission,
     bool RunReconcilers = true,
     int Workers = 4,
-    string RagImage = Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage)
+    string RagImage = Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage,
+    bool JsonLogs = true)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -40,6 +41,14 @@ public sealed record OperatorOptions(
             if (int.TryParse(text, out var workers) && workers is > 0 and <= 64) return workers;
             errors.Add($"--workers must be a number of reconcile workers (1-64), got \"{text}\"");
             return 4;
+        }
+
+        bool LogFormat()
+        {
+            var format = Get("log-format", "json");
+            if (format is "json" or "text") return format == "json";
+            errors.Add($"--log-format must be json or text, got \"{format}\"");
+            return true;
         }
 
         var provisioner = Get("node-provisioner", "gpu-provisioner");
@@ -70,7 +79,8 @@ public sealed record OperatorOptions(
             new AdmissionSettings(provisioning, cloud, gates, ns),
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
             Workers(),
-            ragImage);
+            ragImage,
+            LogFormat());
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

@@ -28,11 +28,14 @@ public sealed class RAGEngineControllerHost
         var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
         var configMaps = informers.Add<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(client, Owned));
 
-        Queue = new WorkQueue();
+        var metrics = RuntimeMetrics.Default;
+        Queue = new WorkQueue(metrics: metrics.Queue("ragengine"));
+        metrics.Queue("ragengine").Depth = () => Queue.Count;
         Reconciler = new RAGEngineReconciler(client, new RAGEngineCaches(ragEngines, nodeClaims, nodes, pods, deployments, services, configMaps),
             settings, new EventRecorder(client), loggers.CreateLogger<RAGEngineReconciler>());
         Controller = new Controller("ragengine", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
 
+        metrics.Gauge("kaito_ragengines", () => WorkspaceControllerHost.CountByCondition(ragEngines.List().Select(r => r.Status?.Conditions), ConditionTypes.RAGEngineSucceeded));
         ragEngines.Changed += (_, rag, _) => Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
         nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
         pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);

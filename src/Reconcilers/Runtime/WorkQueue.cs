@@ -5,9 +5,11 @@ namespace Kaito.Reconcilers.Runtime;
 /// a second worker: re-added meanwhile, it runs again after <see cref="Done"/>. Failures back off per key
 /// (5 ms doubling to 5 min) under a global token bucket, so a storm of errors cannot hammer the API server.
 /// </summary>
-public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond = 10, int burst = 100)
+public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond = 10, int burst = 100, RuntimeMetrics.QueueStats? metrics = null)
 {
     readonly TimeProvider clock = time ?? TimeProvider.System;
+    readonly RuntimeMetrics.QueueStats stats = metrics ?? new RuntimeMetrics.QueueStats();
+    readonly Dictionary<ObjectKey, long> enqueuedAt = [];
     readonly object gate = new();
     readonly LinkedList<ObjectKey> queue = new();
     readonly HashSet<ObjectKey> queued = [];
@@ -18,6 +20,8 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
     double tokens = burst;
     DateTimeOffset lastRefill = (time ?? TimeProvider.System).GetUtcNow();
     bool shutDown;
+
+    public RuntimeMetrics.QueueStats Metrics => stats;
 
     public int Count
     {
@@ -36,7 +40,9 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
             }
             if (!queued.Add(key)) return;
             queue.AddLast(key);
+            enqueuedAt[key] = clock.GetTimestamp();
         }
+        stats.Added();
         available.Release();
     }
 
@@ -56,7 +62,11 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
     }
 
     /// <summary>Re-queues after this key's next backoff step, within the global rate.</summary>
-    public void AddRateLimited(ObjectKey key) => AddAfter(key, Backoff(key));
+    public void AddRateLimited(ObjectKey key)
+    {
+        stats.Retried();
+        AddAfter(key, Backoff(key));
+    }
 
     public TimeSpan Backoff(ObjectKey key)
     {
@@ -98,6 +108,7 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
                 queue.RemoveFirst();
                 queued.Remove(first.Value);
                 processing.Add(first.Value);
+                if (enqueuedAt.Remove(first.Value, out var since)) stats.Wait.Observe(clock.GetElapsedTime(since).TotalSeconds);
                 return first.Value;
             }
         }

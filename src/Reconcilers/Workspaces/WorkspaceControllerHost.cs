@@ -30,11 +30,15 @@ public sealed class WorkspaceControllerHost
         var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
         var jobs = informers.Add<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned));
 
-        Queue = new WorkQueue();
+        var metrics = RuntimeMetrics.Default;
+        Queue = new WorkQueue(metrics: metrics.Queue("workspace"));
+        metrics.Queue("workspace").Depth = () => Queue.Count;
         Reconciler = new WorkspaceReconciler(client, new WorkspaceCaches(workspaces, nodeClaims, nodes, pods, deployments, statefulSets, services, jobs),
             settings, new EventRecorder(client), loggers.CreateLogger<WorkspaceReconciler>());
         Controller = new Controller("workspace", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
 
+        metrics.Gauge("kaito_workspaces", () => CountByCondition(workspaces.List().Select(w => w.Status?.Conditions), ConditionTypes.WorkspaceSucceeded));
+        metrics.Gauge("kaito_workspace_nodeclaims", () => [("", nodeClaims.List().Count)]);
         workspaces.Changed += (_, ws, _) => Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
         nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
         pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
@@ -59,6 +63,13 @@ public sealed class WorkspaceControllerHost
     public IResourceCache<Workspace> Workspaces => workspaces;
 
     public Task RunAsync(CancellationToken cancellationToken) => informers.RunAsync(Controller, cancellationToken);
+
+    /// <summary>Samples "succeeded=true|false" of the given condition type, for the kaito_* gauges.</summary>
+    public static IEnumerable<(string, double)> CountByCondition(IEnumerable<IList<V1Condition>?> conditions, string type)
+    {
+        var all = conditions.Select(c => c?.Any(x => x.Type == type && x.Status == "True") == true).ToList();
+        return [("succeeded=\"true\"", all.Count(x => x)), ("succeeded=\"false\"", all.Count(x => !x))];
+    }
 
     bool EnqueueByLabels(V1ObjectMeta metadata)
     {
