@@ -19,7 +19,8 @@ public sealed record OperatorOptions(
     bool RunReconcilers = true,
     int Workers = 4,
     string RagImage = Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage,
-    bool JsonLogs = true)
+    bool JsonLogs = true,
+    bool LeaderElect = true)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -80,7 +81,8 @@ public sealed record OperatorOptions(
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
             Workers(),
             ragImage,
-            LogFormat());
+            LogFormat(),
+            !string.Equals(config["leader-elect"], "false", StringComparison.OrdinalIgnoreCase));
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }
