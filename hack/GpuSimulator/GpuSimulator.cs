@@ -43,6 +43,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
         var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken)).Items.ToDictionary(n => n.Metadata.Name);
         foreach (var claim in claims.Items) await ProvisionAsync(claim, nodes, cancellationToken);
         await EnsureCpuNodeAsync(nodes, cancellationToken);
+        await AdoptUserGpuNodesAsync(nodes.Values, cancellationToken);
         await BindVolumeClaimsAsync(cancellationToken);
         await HeartbeatAsync(nodes.Values, cancellationToken);
         await RunPodsAsync(nodes, cancellationToken);
@@ -121,6 +122,27 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
         if (node.Status?.Allocatable?.ContainsKey("cpu") == true) return;
         var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Status(0, "200Gi", CpuNodeName, DateTime.UtcNow))) };
         await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), CpuNodeName, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Nodes a user created with simulation.kaito.sh/gpu-sku get what a kubelet and the NVIDIA device plugin would add.</summary>
+    async Task AdoptUserGpuNodesAsync(IEnumerable<V1Node> nodes, CancellationToken cancellationToken)
+    {
+        foreach (var node in nodes.Where(IsSimulated))
+        {
+            if (node.Metadata.Labels?.TryGetValue(SimulationLabels.GpuSku, out var skuName) != true || NodeFactory.FindSku(skuName!) is not { } sku) continue;
+            var name = node.Metadata.Name;
+            var wanted = NodeFactory.Build(name, sku, node.Metadata.Labels, [], "200Gi").Metadata.Labels;
+            if (wanted.Any(l => node.Metadata.Labels.TryGetValue(l.Key, out var v) != true || v != l.Value))
+            {
+                var labels = new JsonObject();
+                foreach (var (key, value) in wanted) labels[key] = value;
+                await IgnoreNotFound(() => client.CoreV1.PatchNodeAsync(new V1Patch(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labels } }.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
+                await log.WriteLineAsync($"node {name}: adopted as a simulated {sku.Name} ({sku.GpuCount} × {sku.GpuModel})");
+            }
+            if (node.Status?.Allocatable?.ContainsKey("nvidia.com/gpu") == true) continue;
+            var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Status(sku.GpuCount, "200Gi", name, DateTime.UtcNow))) };
+            await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
+        }
     }
 
     /// <summary>A pending claim with no storage class (or "standard") gets a host-path volume reserved for it; the PV controller binds them.</summary>

@@ -17,4 +17,10 @@ public static class SimulationLabels
 
     /// <summary>Karpenter's finalizer: the NodeClaim goes away only after its Node did.</summary>
     public const string TerminationFinalizer = "karpenter.sh/termination";
+
+    /// <summary>
+    /// On a Node you create yourself (with <see cref="Simulated"/>): the SKU whose GPUs it should report, standing in for
+    /// "existing GPU nodes" (preferredNodes, bring-your-own). The simulator adds the kubelet's labels and capacity.
+    /// </summary>
+    public const string GpuSku = "simulation.kaito.sh/gpu-sku";
 }

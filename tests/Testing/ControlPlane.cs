@@ -4,8 +4,8 @@ namespace Kaito.Testing;
 
 /// <summary>
 /// The real local control plane (etcd, kube-apiserver, controller-manager, scheduler), started once
-/// per test run by hack/local-cluster/up.sh and shared by every test. Set KAITO_TEST_KUBECONFIG to run
-/// against another cluster instead.
+/// per test run by hack/local-cluster/up.sh and shared by every test. Set KAITO_E2E_KUBECONFIG to run
+/// against an existing cluster with Kaito installed instead (hack/e2e-k3d.sh does).
 /// </summary>
 public sealed class ControlPlane
 {
@@ -19,6 +19,16 @@ public sealed class ControlPlane
     }
 
     public string KubeconfigPath { get; }
+
+    /// <summary>KAITO_E2E_KUBECONFIG (or the older KAITO_TEST_KUBECONFIG): an existing cluster instead of the local one.</summary>
+    public static string? ExternalKubeconfig =>
+        Environment.GetEnvironmentVariable("KAITO_E2E_KUBECONFIG") ?? Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG");
+
+    /// <summary>True on the local control plane, where the GPU simulator stands in for machines.</summary>
+    public static bool IsLocal => ExternalKubeconfig is null;
+
+    /// <summary>KAITO_E2E_REAL_GPUS=true: the cluster has real GPUs, so models are really served and can be called.</summary>
+    public static bool RealGpus => string.Equals(Environment.GetEnvironmentVariable("KAITO_E2E_REAL_GPUS"), "true", StringComparison.OrdinalIgnoreCase);
 
     public IKubernetes Client { get; }
 
@@ -37,7 +47,7 @@ public sealed class ControlPlane
 
     static async Task<ControlPlane> StartAsync()
     {
-        var external = Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG");
+        var external = ExternalKubeconfig;
         var kubeconfig = external ?? RepositoryPaths.Combine(".local", "kubeconfig");
         if (external is null)
         {
@@ -51,7 +61,7 @@ public sealed class ControlPlane
         }
         else if (!File.Exists(external))
         {
-            throw new InvalidOperationException($"KAITO_TEST_KUBECONFIG={external} does not exist");
+            throw new InvalidOperationException($"KAITO_E2E_KUBECONFIG={external} does not exist");
         }
 
         var plane = new ControlPlane(kubeconfig);
@@ -78,6 +88,14 @@ public sealed class ControlPlane
         try
         {
             if (operatorReady) return;
+            if (!IsLocal)
+            {
+                var ns = Environment.GetEnvironmentVariable("KAITO_E2E_OPERATOR_NAMESPACE") ?? "kaito-system";
+                var available = await KubectlAsync(["wait", "-n", ns, "--for=condition=Available", "--timeout=300s", "deployment", "-l", "app.kubernetes.io/name=kaito-workspace"]);
+                if (!available.Succeeded) throw new InvalidOperationException($"KAITO_E2E_KUBECONFIG is set but the kaito-workspace Deployment in {ns} is not available; helm install charts/kaito/workspace first:\n" + available);
+                operatorReady = true;
+                return;
+            }
             var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             try
@@ -89,8 +107,6 @@ public sealed class ControlPlane
                 operatorReady = false;
             }
             if (operatorReady) return;
-            if (Environment.GetEnvironmentVariable("KAITO_TEST_KUBECONFIG") is not null)
-                throw new InvalidOperationException("KAITO_TEST_KUBECONFIG is set but no operator answers on 127.0.0.1:" + port + "; install it in that cluster or unset the variable");
             var simulator = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "simulator.sh")], timeout: TimeSpan.FromMinutes(5));
             if (!simulator.Succeeded) throw new InvalidOperationException("The GPU simulator did not start (run `make up`):\n" + simulator.StdErr);
             var started = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh")], timeout: TimeSpan.FromMinutes(5));

@@ -48,9 +48,14 @@ public sealed class WorkspaceControllerHost
         jobs.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
         nodes.Changed += (_, node, _) =>
         {
-            // Provisioned nodes carry their Workspace's labels; a user's own node may matter to any Workspace.
-            if (!EnqueueByLabels(node.Metadata) && !settings.NodeAutoProvisioning)
-                foreach (var ws in workspaces.List()) Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
+            // Provisioned nodes carry their Workspace's labels; a user's own node matters to the Workspaces naming it in
+            // preferredNodes, or to any Workspace when nodes are not auto-provisioned.
+            if (EnqueueByLabels(node.Metadata)) return;
+            foreach (var ws in workspaces.List())
+            {
+                if (!settings.NodeAutoProvisioning || ws.Resource?.PreferredNodes?.Contains(node.Metadata.Name) == true)
+                    Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
+            }
         };
     }
 

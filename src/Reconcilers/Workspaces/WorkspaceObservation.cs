@@ -12,6 +12,8 @@ public sealed record WorkspaceObservation
     /// <summary>Set when the model/shape plan failed (no fit, no nodes); the workload is not created.</summary>
     public (string Reason, string Message)? PlanProblem { get; init; }
 
+    /// <summary>NodeClaims needed: the target minus ready preferredNodes the user brought; null means all of TargetNodes.</summary>
+    public int? NodeClaimTarget { get; init; }
     public int ReadyNodeClaims { get; init; }
     public (string Reason, string Message)? NodeClaimProblem { get; init; }
     public int ReadyNodes { get; init; }

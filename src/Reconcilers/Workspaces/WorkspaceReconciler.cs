@@ -62,12 +62,16 @@ public sealed partial class WorkspaceReconciler(
             return ReconcileResult.After(WaitingPoll * 4);
         }
 
+        // Ready preferredNodes carrying the selector's labels are used as they are (the documented KAITO behaviour its
+        // HEAD dropped); NodeClaims are made only for what they do not cover.
+        var preferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace, plan.TargetNodes) : [];
         var readyNodes = settings.NodeAutoProvisioning
-            ? await EnsureNodeClaimsAsync(workspace, plan.TargetNodes, seen, cancellationToken)
+            ? [.. preferred, .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, seen, cancellationToken)]
             : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
         IReadOnlyList<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
         {
+            NodeClaimTarget = plan.TargetNodes - preferred.Count,
             ReadyNodes = readyNodes.Count,
             WorkerNodes = readyNodes,
             ReadyNodeClaims = claims.Count(NodeReadiness.IsReady),
@@ -119,6 +123,18 @@ public sealed partial class WorkspaceReconciler(
         }
         result.Sort(StringComparer.Ordinal);
         return result;
+    }
+
+    List<string> PreferredNodes(Workspace workspace, int target)
+    {
+        var names = workspace.Resource?.PreferredNodes;
+        if (names is not { Count: > 0 }) return [];
+        return [.. names.Distinct(StringComparer.Ordinal)
+            .Select(name => caches.Nodes.Get("", name))
+            .Where(n => n is not null && NodeReadiness.IsReadyGpuNode(n) && LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels))
+            .Select(n => n!.Metadata.Name)
+            .Order(StringComparer.Ordinal)
+            .Take(target)];
     }
 
     static List<string> SelectOwnNodes(Workspace workspace, IReadOnlyList<V1Node> candidates, int target)

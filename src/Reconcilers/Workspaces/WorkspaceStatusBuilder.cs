@@ -39,10 +39,13 @@ public static class WorkspaceStatusBuilder
         V1Condition? claims = null;
         if (seen.NodeAutoProvisioning)
         {
-            claims = seen.ReadyNodeClaims >= target
-                ? StatusConditions.Make(ConditionTypes.NodeClaimReady, true, "NodeClaimsReady", $"{seen.ReadyNodeClaims}/{target} NodeClaims are ready", generation)
+            var claimTarget = seen.NodeClaimTarget ?? target;
+            claims = seen.ReadyNodeClaims >= claimTarget
+                ? StatusConditions.Make(ConditionTypes.NodeClaimReady, true, "NodeClaimsReady", claimTarget < target
+                    ? $"{seen.ReadyNodeClaims}/{claimTarget} NodeClaims are ready; {target - claimTarget} preferred node(s) of yours are used"
+                    : $"{seen.ReadyNodeClaims}/{claimTarget} NodeClaims are ready", generation)
                 : StatusConditions.Make(ConditionTypes.NodeClaimReady, false, seen.NodeClaimProblem?.Reason ?? "NodeClaimNotReady",
-                    seen.NodeClaimProblem?.Message ?? $"{seen.ReadyNodeClaims}/{target} NodeClaims are ready", generation);
+                    seen.NodeClaimProblem?.Message ?? $"{seen.ReadyNodeClaims}/{claimTarget} NodeClaims are ready", generation);
             desired.Add(claims);
         }
         else
