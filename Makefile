@@ -27,7 +27,12 @@ cluster-down: ## stop the local control plane (add PURGE=1 to drop its etcd data
 up: cluster-up ## run Kaito (operator + webhooks) on the local control plane; kubeconfig at .local/kubeconfig
 	@bash $(CLUSTER)/simulator.sh
 	@bash $(CLUSTER)/operator.sh
-	@echo "ready: export KUBECONFIG=$(CURDIR)/.local/kubeconfig; kubectl apply -f examples/inference/kaito_workspace_phi_3.yaml"
+	@printf '\n\033[1mKaito is running\033[0m (control plane, simulated GPU provisioning, operator). Try:\n\n'
+	@printf '  export KUBECONFIG=$(CURDIR)/.local/kubeconfig\n'
+	@printf '  kubectl apply -f examples/inference/kaito_workspace_phi_3.5-instruct.yaml\n'
+	@printf '  kubectl get wk -w                              # columns turn True within a minute; Ctrl-C to stop\n'
+	@printf '  kubectl describe wk workspace-phi-3-5-mini     # conditions and events, step by step\n\n'
+	@printf 'More in examples/ (RAG, tuning, adapters); logs in .local/logs; stop with make down.\n' 
 
 .PHONY: down
 down: cluster-down ## stop everything `make up` started

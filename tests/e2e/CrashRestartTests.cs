@@ -5,6 +5,7 @@ namespace Kaito.E2E.Tests;
 
 /// <summary>The operator killed (SIGKILL) at random points while it reconciles, and restarted, 20 times.</summary>
 [Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
 public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifetime
 {
     ControlPlane Plane => fixture.Plane;

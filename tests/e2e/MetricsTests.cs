@@ -5,6 +5,7 @@ namespace Kaito.E2E.Tests;
 
 /// <summary>The operator's /metrics after real reconciles: controller-runtime's names plus the kaito_* gauges.</summary>
 [Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
 public sealed class MetricsTests(ControlPlaneFixture fixture) : IAsyncLifetime
 {
     ControlPlane Plane => fixture.Plane;

@@ -26,6 +26,39 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         return result;
     }
 
+    /// <summary>
+    /// `kubectl apply -f example`. On a bring-your-own GPU cluster (KAITO_E2E_BYO_LABEL=key=value, set by hack/e2e-k3d.sh)
+    /// the example's instanceType is dropped and its selector points at the labelled GPU node, as a user there would write it.
+    /// </summary>
+    async Task ApplyExampleAsync(string ns, string example, Func<string, string>? edit = null)
+    {
+        var text = await File.ReadAllTextAsync(RepositoryPaths.Combine(example));
+        if (edit is not null) text = edit(text);
+        var byo = Environment.GetEnvironmentVariable("KAITO_E2E_BYO_LABEL");
+        if (string.IsNullOrEmpty(byo))
+        {
+            var result = await Plane.KubectlAsync(["apply", "-n", ns, "-f", "-"], text);
+            Assert.True(result.Succeeded, $"kubectl apply -f {example} failed:\n{result}");
+            return;
+        }
+        var (key, value) = (byo.Split('=')[0], byo.Split('=', 2)[1]);
+        var documents = Kaito.Api.V1Beta1.Serialization.YamlDocuments.ToJson(text);
+        foreach (var document in documents.OfType<JsonObject>())
+        {
+            var resource = (document["resource"] ?? document["spec"]?["compute"]) as JsonObject;
+            if (resource is null) continue;
+            resource.Remove("instanceType");
+            resource["labelSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { [key] = value } };
+            if (resource["preferredNodes"] is not null && Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") is { } gpuNode)
+                resource["preferredNodes"] = new JsonArray(gpuNode);
+        }
+        foreach (var document in documents)
+        {
+            var applied = await Plane.KubectlAsync(["apply", "-n", ns, "-f", "-"], document.ToJsonString());
+            Assert.True(applied.Succeeded, $"kubectl apply -f {example} (bring-your-own variant) failed:\n{applied}");
+        }
+    }
+
     /// <summary>`kubectl get KIND NAME` as a user reads it: column name → value.</summary>
     async Task<Dictionary<string, string>> Columns(string ns, string kind, string name)
     {
@@ -50,7 +83,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs");
 
-        await Kubectl("apply", "-n", ns.Name, "-f", RepositoryPaths.Combine(example));
+        await ApplyExampleAsync(ns.Name, example);
         await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, $"workspace/{name}");
 
         var columns = await Columns(ns.Name, "workspace", name);
@@ -80,12 +113,12 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     {
         Assert.True(ControlPlane.IsLocal || Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") is not null,
             "on an existing cluster, set KAITO_E2E_GPU_NODE to a GPU node labelled apps=falcon-7b (or filter out Simulator tests)");
-        var node = "gpu-node-1";
+        var node = Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") ?? "gpu-node-1";
         if (ControlPlane.IsLocal) await Kubectl("apply", "-f", RepositoryPaths.Combine("hack/local-cluster/gpu-node-1.yaml"));
         await using var ns = await Plane.CreateNamespaceAsync("qs-falcon");
         try
         {
-            await Kubectl("apply", "-n", ns.Name, "-f", RepositoryPaths.Combine("examples/inference/kaito_workspace_falcon_7b_with_adapters.yaml"));
+            await ApplyExampleAsync(ns.Name, "examples/inference/kaito_workspace_falcon_7b_with_adapters.yaml");
             await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-falcon-7b-adapter");
 
             var claims = await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-falcon-7b-adapter,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
@@ -94,7 +127,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
             Assert.Equal(node, pods.StdOut.Trim());
             var workers = await Kubectl("get", "workspace", "workspace-falcon-7b-adapter", "-n", ns.Name, "-o", "jsonpath={.status.workerNodes}");
             Assert.Contains(node, workers.StdOut, StringComparison.Ordinal);
-            await Kubectl("delete", "-n", ns.Name, "-f", RepositoryPaths.Combine("examples/inference/kaito_workspace_falcon_7b_with_adapters.yaml"), Wait);
+            await Kubectl("delete", "-n", ns.Name, "workspace/workspace-falcon-7b-adapter", Wait);
             await Kubectl("get", "node", node);   // the user's node is theirs: never deleted by the operator
         }
         finally
@@ -108,7 +141,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs-tune");
 
-        await Kubectl("apply", "-n", ns.Name, "-f", RepositoryPaths.Combine("examples/fine-tuning/kaito_workspace_tuning_phi_3.yaml"));
+        await ApplyExampleAsync(ns.Name, "examples/fine-tuning/kaito_workspace_tuning_phi_3.yaml");
         await Kubectl("wait", "-n", ns.Name, "--for=condition=JobStarted", Wait, "workspace/workspace-tuning-phi-3");
         await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-tuning-phi-3");
 
@@ -123,7 +156,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs-rag");
 
-        await Kubectl("apply", "-n", ns.Name, "-f", RepositoryPaths.Combine("examples/RAG/kaito_ragengine_remote_embedding.yaml"));
+        await ApplyExampleAsync(ns.Name, "examples/RAG/kaito_ragengine_remote_embedding.yaml");
         await Kubectl("wait", "-n", ns.Name, "--for=condition=RAGEngineSucceeded", Wait, "ragengine/ragengine-remote-embedding");
 
         var columns = await Columns(ns.Name, "ragengine", "ragengine-remote-embedding");
@@ -160,14 +193,14 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     public async Task Changing_the_adapter_rolls_the_workload_to_pods_pulling_the_new_image()
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs-adapter");
-        var original = await File.ReadAllTextAsync(RepositoryPaths.Combine("examples/inference/kaito_workspace_phi_3_with_adapters.yaml"));
-        Assert.True((await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], original)).Succeeded);
+        const string example = "examples/inference/kaito_workspace_phi_3_with_adapters.yaml";
+        var original = await File.ReadAllTextAsync(RepositoryPaths.Combine(example));
+        await ApplyExampleAsync(ns.Name, example);
         await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-phi-3-mini-adapter");
         var before = (await Kubectl("get", "pods", "-n", ns.Name, "-l", "kaito.sh/workspace=workspace-phi-3-mini-adapter", "-o", "jsonpath={.items[*].metadata.name}")).StdOut.Trim();
 
         var image = Assert.Single(original.Split('\n'), l => l.Trim().StartsWith("image:", StringComparison.Ordinal)).Split("image:")[1].Trim().Trim('"');
-        var updated = original.Replace(image, "mcr.microsoft.com/aks/kaito/kaito-phi-3-adapter-v2:0.0.2", StringComparison.Ordinal);
-        Assert.True((await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], updated)).Succeeded);
+        await ApplyExampleAsync(ns.Name, example, text => text.Replace(image, "mcr.microsoft.com/aks/kaito/kaito-phi-3-adapter-v2:0.0.2", StringComparison.Ordinal));
 
         var after = await Eventually.WaitAsync(async () =>
         {
@@ -185,11 +218,10 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     public async Task Deleting_the_quick_start_removes_its_nodes_and_workload()
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs-delete");
-        var example = RepositoryPaths.Combine("examples/inference/kaito_workspace_phi_3.5-instruct.yaml");
-        await Kubectl("apply", "-n", ns.Name, "-f", example);
+        await ApplyExampleAsync(ns.Name, "examples/inference/kaito_workspace_phi_3.5-instruct.yaml");
         await Kubectl("wait", "-n", ns.Name, "--for=condition=ResourceReady", Wait, "workspace/workspace-phi-3-5-mini");
 
-        await Kubectl("delete", "-n", ns.Name, "-f", example, Wait);
+        await Kubectl("delete", "-n", ns.Name, "workspace/workspace-phi-3-5-mini", Wait);
 
         var claims = await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-phi-3-5-mini,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
         Assert.Equal("", claims.StdOut.Trim());

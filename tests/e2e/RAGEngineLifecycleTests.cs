@@ -8,6 +8,7 @@ namespace Kaito.E2E.Tests;
 /// the Deployment and Service with the settings as env and mounts, rollout on spec change, clean deletion.
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
 public sealed class RAGEngineLifecycleTests(ControlPlaneFixture fixture) : IAsyncLifetime
 {
     static readonly TimeSpan Converge = TimeSpan.FromMinutes(3);

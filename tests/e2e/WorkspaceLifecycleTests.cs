@@ -8,6 +8,7 @@ namespace Kaito.E2E.Tests;
 /// the workload's pods run on them, conditions turn true; deletion releases the nodes.
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
 public sealed class WorkspaceLifecycleTests(ControlPlaneFixture fixture) : IAsyncLifetime
 {
     static readonly TimeSpan Converge = TimeSpan.FromMinutes(3);
