@@ -36,6 +36,10 @@ converge() { # namespace count -> prints seconds and writes per workspace
 }
 
 command -v bc >/dev/null || as_root apt-get install -y -qq bc >/dev/null
+if k get namespace bench-base bench-load --ignore-not-found -o name | grep -q .; then
+  log "removing the namespaces of an earlier run (bench-base, bench-load)"
+  k delete namespace bench-base bench-load --ignore-not-found --timeout=300s >/dev/null
+fi
 log "baseline: 1 Workspace"
 read -r base_s base_w < <(converge bench-base 1)
 log "load: $N Workspaces applied at once"
