@@ -46,8 +46,10 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 	$(DOTNET) run --project hack/CrdGen -c Release -- $(CURDIR)
 
 .PHONY: test
-test: up build ## everything needed, then all test projects (unit, control plane, e2e)
-	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal"
+test: up build ## everything needed, then all test projects (unit, control plane, e2e, helm)
+	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category!=Exclusive"
+	@echo "==> helm install tests (they stop the local operator for their duration, so they run last)"
+	$(DOTNET) test tests/Charts.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 
 .PHONY: bench
 bench: ## benchmarks: planner per-call cost vs baseline, CLI answer time
@@ -59,8 +61,9 @@ cli: ## publish kubectl-kaito to .local/bin (add it to PATH for `kubectl kaito .
 	@echo "export PATH=\"$(CURDIR)/.local/bin:\$$PATH\"   # then: kubectl kaito plan --preset phi-4 --instance-type Standard_NC24ads_A100_v4"
 
 .PHONY: golden
-golden: ## rewrite the manifest golden files in tests/Reconcilers.Tests/Golden from examples/
+golden: ## rewrite the golden files: manifests from examples/ and helm template output
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Reconcilers.Tests --filter FullyQualifiedName~Golden
+	UPDATE_GOLDEN=1 $(DOTNET) test tests/Charts.Tests --filter FullyQualifiedName~Helm_template
 
 .PHONY: bench-webhooks
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 3 s warm-up, 10 s each)

@@ -20,7 +20,11 @@ public sealed record OperatorOptions(
     int Workers = 4,
     string RagImage = Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage,
     bool JsonLogs = true,
-    bool LeaderElect = true)
+    bool LeaderElect = true,
+    bool WorkspaceController = true,
+    bool RAGEngineController = true,
+    string LeaderElectionId = "kaito-operator-leader",
+    string WebhookConfigPrefix = "kaito")
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -52,6 +56,10 @@ public sealed record OperatorOptions(
             return true;
         }
 
+        var controllers = Get("controllers", "workspace,ragengine").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (controllers.Count == 0 || controllers.Any(c => c is not ("workspace" or "ragengine")))
+            errors.Add($"--controllers must list workspace and/or ragengine, comma-separated, got \"{config["controllers"]}\"");
+
         var provisioner = Get("node-provisioner", "gpu-provisioner");
         var provisioning = provisioner switch
         {
@@ -82,7 +90,11 @@ public sealed record OperatorOptions(
             Workers(),
             ragImage,
             LogFormat(),
-            !string.Equals(config["leader-elect"], "false", StringComparison.OrdinalIgnoreCase));
+            !string.Equals(config["leader-elect"], "false", StringComparison.OrdinalIgnoreCase),
+            controllers.Contains("workspace"),
+            controllers.Contains("ragengine"),
+            Get("leader-election-id", "kaito-operator-leader"),
+            Get("webhook-config-prefix", "kaito"));
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

@@ -20,19 +20,20 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
         // One replica reconciles at a time: the controllers run only while this process holds the Lease;
         // losing it cancels the run, and a later win starts fresh informers and queues.
         var elector = new Kaito.Reconcilers.Runtime.LeaderElector(client,
-            new Kaito.Reconcilers.Runtime.LeaderElectionOptions(options.Namespace, "kaito-operator-leader", $"{Environment.MachineName}-{Environment.ProcessId}"),
+            new Kaito.Reconcilers.Runtime.LeaderElectionOptions(options.Namespace, options.LeaderElectionId, $"{Environment.MachineName}-{Environment.ProcessId}"),
             loggers.CreateLogger<Kaito.Reconcilers.Runtime.LeaderElector>());
         await elector.RunAsync(leading => RunControllersAsync(settings, leading), stoppingToken);
     }
 
     async Task RunControllersAsync(ReconcilerSettings settings, CancellationToken leading)
     {
-        var workspaces = new WorkspaceControllerHost(client, settings, loggers, options.Workers);
-        var ragEngines = new RAGEngineControllerHost(client, settings, loggers, Math.Max(1, options.Workers / 2));
-        LogStarting(logger, options.Workers);
-        await Task.WhenAll(workspaces.RunAsync(leading), ragEngines.RunAsync(leading));
+        var running = new List<Task>();
+        if (options.WorkspaceController) running.Add(new WorkspaceControllerHost(client, settings, loggers, options.Workers).RunAsync(leading));
+        if (options.RAGEngineController) running.Add(new RAGEngineControllerHost(client, settings, loggers, options.WorkspaceController ? Math.Max(1, options.Workers / 2) : options.Workers).RunAsync(leading));
+        LogStarting(logger, options.WorkspaceController, options.RAGEngineController, options.Workers);
+        await Task.WhenAll(running);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "workspace and ragengine controllers starting ({Workers} workspace workers)")]
-    static partial void LogStarting(ILogger logger, int workers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "controllers starting: workspace={Workspace} ragengine={RAGEngine} ({Workers} workers)")]
+    static partial void LogStarting(ILogger logger, bool workspace, bool ragEngine, int workers);
 }

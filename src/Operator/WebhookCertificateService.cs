@@ -16,7 +16,12 @@ public sealed partial class WebhookCertificateService(
     {
         var registrar = new WebhookRegistrar(client, options.WebhookUrl is { } url
             ? new WebhookEndpoint(BaseUrl: url)
-            : new WebhookEndpoint(ServiceName: options.WebhookService, ServiceNamespace: options.Namespace, ServicePort: 443));
+            : new WebhookEndpoint(ServiceName: options.WebhookService, ServiceNamespace: options.Namespace, ServicePort: 443))
+        {
+            ConfigurationPrefix = options.WebhookConfigPrefix,
+            Kinds = [.. Kaito.Webhooks.Admission.AdmissionKind.All.Where(k => k == Kaito.Webhooks.Admission.AdmissionKind.Workspace ? options.WorkspaceController : options.RAGEngineController)],
+            ExcludedNamespaces = ["kube-system", options.Namespace],
+        };
         var files = options.CertDirectory is { } dir ? new FileCertificateSource(dir) : null;
         var secret = files is null ? SecretSource() : null;
         string? registeredCa = null;

@@ -25,8 +25,17 @@ public sealed record WebhookEndpoint(string? BaseUrl = null, string? ServiceName
 /// </summary>
 public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoint)
 {
-    public const string MutatingName = "kaito-mutating-webhooks";
-    public const string ValidatingName = "kaito-validating-webhooks";
+    /// <summary>Configurations are named &lt;prefix&gt;-mutating-webhooks and &lt;prefix&gt;-validating-webhooks (the Helm charts use their release's prefix).</summary>
+    public string ConfigurationPrefix { get; init; } = "kaito";
+
+    public IReadOnlyList<AdmissionKind> Kinds { get; init; } = AdmissionKind.All;
+
+    /// <summary>Never admitted through these webhooks (kubernetes.io/metadata.name, set on every namespace since 1.21).</summary>
+    public IReadOnlyList<string> ExcludedNamespaces { get; init; } = ["kube-system"];
+
+    public string MutatingName => ConfigurationPrefix + "-mutating-webhooks";
+
+    public string ValidatingName => ConfigurationPrefix + "-validating-webhooks";
 
     /// <summary>
     /// A namespace labelled <c>kaito.sh/admission: disabled</c> is skipped by the webhooks (like knative's
@@ -43,7 +52,7 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
             ApiVersion = "admissionregistration.k8s.io/v1",
             Kind = "MutatingWebhookConfiguration",
             Metadata = new V1ObjectMeta { Name = MutatingName },
-            Webhooks = [.. AdmissionKind.All.Select(k => new V1MutatingWebhook
+            Webhooks = [.. Kinds.Select(k => new V1MutatingWebhook
             {
                 Name = $"mutation.{k.WebhookSuffix}",
                 ClientConfig = endpoint.ClientConfig(k.MutatePath, caPem),
@@ -62,7 +71,7 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
             ApiVersion = "admissionregistration.k8s.io/v1",
             Kind = "ValidatingWebhookConfiguration",
             Metadata = new V1ObjectMeta { Name = ValidatingName },
-            Webhooks = [.. AdmissionKind.All.Select(k => new V1ValidatingWebhook
+            Webhooks = [.. Kinds.Select(k => new V1ValidatingWebhook
             {
                 Name = $"validation.{k.WebhookSuffix}",
                 ClientConfig = endpoint.ClientConfig(k.ValidatePath, caPem),
@@ -81,9 +90,13 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
             new V1Patch(validating, V1Patch.PatchType.ApplyPatch), ValidatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
     }
 
-    static V1LabelSelector NotExcluded() => new()
+    V1LabelSelector NotExcluded() => new()
     {
-        MatchExpressions = [new V1LabelSelectorRequirement { Key = ExcludeLabel, OperatorProperty = "NotIn", Values = ["disabled"] }],
+        MatchExpressions =
+        [
+            new V1LabelSelectorRequirement { Key = ExcludeLabel, OperatorProperty = "NotIn", Values = ["disabled"] },
+            new V1LabelSelectorRequirement { Key = "kubernetes.io/metadata.name", OperatorProperty = "NotIn", Values = [.. ExcludedNamespaces.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] },
+        ],
     };
 
     static List<V1RuleWithOperations> Rules(AdmissionKind kind) =>

@@ -1,0 +1,58 @@
+{{/* Kind this chart reconciles and admits. */}}
+{{- define "kaito.component" -}}workspace{{- end -}}
+
+{{- define "kaito.name" -}}kaito-{{ include "kaito.component" . }}{{- end -}}
+
+{{- define "kaito.fullname" -}}{{ .Release.Name | trunc 50 | trimSuffix "-" }}{{- end -}}
+
+{{- define "kaito.labels" -}}
+app.kubernetes.io/name: {{ include "kaito.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end -}}
+
+{{- define "kaito.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "kaito.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "kaito.certSecret" -}}{{ include "kaito.fullname" . }}-webhook-cert{{- end -}}
+
+{{- define "kaito.featureGates" -}}
+{{- $gates := list -}}
+{{- range $name, $on := .Values.operator.featureGates }}{{ $gates = append $gates (printf "%s=%t" $name $on) }}{{ end -}}
+{{- join "," $gates -}}
+{{- end -}}
+
+{{/* clientConfig of one webhook path: the URL when set, else this release's Service. */}}
+{{- define "kaito.clientConfig" -}}
+{{- if .root.Values.webhook.url }}
+url: {{ printf "%s%s" (trimSuffix "/" .root.Values.webhook.url) .path | quote }}
+{{- else }}
+service:
+  name: {{ include "kaito.fullname" .root }}
+  namespace: {{ .root.Release.Namespace }}
+  path: {{ .path | quote }}
+  port: 443
+{{- end }}
+{{- end -}}
+
+{{- define "kaito.webhookCommon" -}}
+admissionReviewVersions: ["v1"]
+sideEffects: None
+failurePolicy: {{ .Values.webhook.failurePolicy }}
+matchPolicy: Equivalent
+timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
+namespaceSelector:
+  matchExpressions:
+    - {key: kaito.sh/admission, operator: NotIn, values: ["disabled"]}
+    - {key: kubernetes.io/metadata.name, operator: NotIn, values: [{{ list "kube-system" .Release.Namespace | sortAlpha | uniq | join ", " }}]}
+rules:
+  - apiGroups: ["kaito.sh"]
+    apiVersions: ["v1alpha1", "v1beta1"]
+    operations: ["CREATE", "UPDATE"]
+    resources: ["{{ include "kaito.component" . }}s"]
+    scope: Namespaced
+{{- end -}}
