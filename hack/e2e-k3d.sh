@@ -75,7 +75,7 @@ log "helm install of charts/kaito/workspace and charts/kaito/ragengine"
 for chart in workspace ragengine; do
   helm upgrade --install "kaito-$chart" "$repo/charts/kaito/$chart" -n kaito-system --create-namespace --wait --timeout 5m \
     --set image.repository="${image%:*}" --set image.tag="${image##*:}" --set image.pullPolicy=IfNotPresent \
-    --set nodeProvisioner=byo
+    --set operator.nodeProvisioner=byo
 done
 
 log "running tests/e2e against $cluster (real GPUs: models are served and called)"
