@@ -35,6 +35,9 @@ public sealed class HelmInstallTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var process in operators.Where(p => !p.HasExited)) process.Kill(entireProcessTree: true);
+        // After a failure too: leftover webhook configurations would point at a port nobody serves and fail every later apply.
+        foreach (var release in new[] { Workspace, Rag })
+            await Helm.RunAsync("uninstall", release, "-n", ns, "--kubeconfig", plane.KubeconfigPath);
         await plane.KubectlAsync(["delete", "namespace", ns, "kaito-helm-apps-" + suffix, "--ignore-not-found", "--wait=false"]);
         var restarted = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(3));
         Assert.True(restarted.Succeeded, "restarting the local operator failed: " + restarted);
