@@ -98,7 +98,8 @@ static class FullObjects
 
     public static RAGEngine RAGEngine(string ns) => new()
     {
-        Metadata = new V1ObjectMeta { Name = "full-rag", NamespaceProperty = ns },
+        // Paused, like the Workspace: the RAGEngine reconciler must not add its finalizer to the object being compared.
+        Metadata = new V1ObjectMeta { Name = "full-rag", NamespaceProperty = ns, Annotations = new Dictionary<string, string> { [Annotations.Paused] = "true" } },
         Spec = new RAGEngineSpec
         {
             Compute = Resource(),

@@ -93,6 +93,9 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             return AdmissionResponses.BadRequest(uid, $"the {request.Operation} request carries no {kind.Kind} object");
         if (request.Operation == "UPDATE" && request.OldObject is not { ValueKind: JsonValueKind.Object })
             return AdmissionResponses.BadRequest(uid, $"the UPDATE request carries no previous {kind.Kind} object");
+        // An object being deleted only waits for its finalizers: never block their removal (rules may have grown
+        // stricter since it was created, and nothing will be reconciled from its spec again).
+        if (request.Operation == "UPDATE" && IsBeingDeleted(request.OldObject!.Value)) return AdmissionResponses.Allow(uid);
         return null;
     }
 
@@ -125,6 +128,10 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         KubernetesJson.AddJsonOptions(options => captured = options);
         return captured ?? throw new InvalidOperationException("KubernetesJson exposed no serializer options");
     });
+
+    static bool IsBeingDeleted(JsonElement element) =>
+        element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("deletionTimestamp", out var deletion) && deletion.ValueKind == JsonValueKind.String;
 
     static string? TryName(JsonElement element)
     {

@@ -38,6 +38,22 @@ public sealed class AdmissionHandlerTests
         Assert.True(response.Allowed);
     }
 
+    [Fact]
+    public async Task Finalizer_removal_on_an_object_being_deleted_is_allowed_even_if_its_spec_is_invalid()
+    {
+        const string deleting = """{"apiVersion":"kaito.sh/v1beta1","kind":"Workspace","metadata":{"name":"w","deletionTimestamp":"2026-11-23T00:00:00Z","finalizers":[]},"resource":{"instanceType":"Standard_NC6s_v4"},"inference":{"preset":{"name":"nope"}}}""";
+        var old = deleting.Replace("\"finalizers\":[]", "\"finalizers\":[\"workspace.finalizer.kaito.sh\"]", StringComparison.Ordinal);
+        var request = Request($$"""
+            {"uid":"u-9","kind":{"group":"kaito.sh","version":"v1beta1","kind":"Workspace"},"operation":"UPDATE","object":{{deleting}},"oldObject":{{old}}}
+            """);
+
+        Assert.True((await Handler.ValidateAsync(AdmissionKind.Workspace, request, CancellationToken.None)).Allowed);
+        var live = Request($$"""
+            {"uid":"u-10","kind":{"group":"kaito.sh","version":"v1beta1","kind":"Workspace"},"operation":"UPDATE","object":{{deleting.Replace("\"deletionTimestamp\":\"2026-11-23T00:00:00Z\",", "", StringComparison.Ordinal)}},"oldObject":{{old.Replace("\"deletionTimestamp\":\"2026-11-23T00:00:00Z\",", "", StringComparison.Ordinal)}}}
+            """);
+        Assert.False((await Handler.ValidateAsync(AdmissionKind.Workspace, live, CancellationToken.None)).Allowed);
+    }
+
     [Theory]
     [InlineData("""{"uid":"u","kind":{"group":"apps","version":"v1","kind":"Deployment"},"operation":"CREATE","object":{}}""", "admits kaito.sh Workspace objects, not apps/Deployment")]
     [InlineData("""{"uid":"u","kind":{"group":"kaito.sh","version":"v1beta1","kind":"Workspace"},"operation":"CREATE"}""", "carries no Workspace object")]
