@@ -115,6 +115,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
             "on an existing cluster, set KAITO_E2E_GPU_NODE to a GPU node labelled apps=falcon-7b (or filter out Simulator tests)");
         var node = Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") ?? "gpu-node-1";
         if (ControlPlane.IsLocal) await Kubectl("apply", "-f", RepositoryPaths.Combine("hack/local-cluster/gpu-node-1.yaml"));
+        await Kubectl("wait", "--for=condition=Ready", Wait, $"node/{node}");
         await using var ns = await Plane.CreateNamespaceAsync("qs-falcon");
         try
         {

@@ -21,12 +21,12 @@ public sealed class RAGEngineControllerHost
     {
         informers = new InformerSet(loggers.CreateLogger("informer"));
         var ragEngines = informers.Add<RAGEngine, RAGEngineList>(ResourceSources.RAGEngines(client));
-        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned));
-        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client));
-        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned));
-        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned));
-        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
-        var configMaps = informers.Add<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(client, Owned));
+        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
+        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client), CacheTrims.Node);
+        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
+        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
+        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), CacheTrims.Service);
+        var configMaps = informers.Add<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(client, Owned), CacheTrims.ConfigMap);
 
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("ragengine"));

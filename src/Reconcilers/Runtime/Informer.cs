@@ -18,7 +18,8 @@ public sealed record ResourceSource<TList>(
 /// (bookmarks keep it fresh), a 410 Gone re-lists and replays the difference as events, and a watch that
 /// goes silent longer than the server timeout is restarted. Handlers run after the cache is updated.
 /// </summary>
-public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILogger logger, TimeSpan? watchTimeout = null) : IResourceCache<T>
+/// <param name="trim">Drops parts of each object no reader of this cache needs (see <see cref="CacheTrims"/>), before it is cached.</param>
+public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILogger logger, TimeSpan? watchTimeout = null, Action<T>? trim = null) : IResourceCache<T>
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
@@ -135,10 +136,11 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
     /// Drops what no reconciler reads before caching: managedFields (often the largest part of a Pod or
     /// Node) and kubectl's last-applied copy of the whole object. Keeps the operator's memory flat.
     /// </summary>
-    static T Slim(T item)
+    T Slim(T item)
     {
         item.Metadata.ManagedFields = null;
         item.Metadata.Annotations?.Remove("kubectl.kubernetes.io/last-applied-configuration");
+        trim?.Invoke(item);
         return item;
     }
 

@@ -10,11 +10,11 @@ public sealed class InformerSet(ILogger log)
     readonly List<Func<CancellationToken, Task>> runs = [];
     readonly List<Func<CancellationToken, Task>> syncs = [];
 
-    public Informer<T, TList> Add<T, TList>(ResourceSource<TList> source)
+    public Informer<T, TList> Add<T, TList>(ResourceSource<TList> source, Action<T>? trim = null)
         where T : IKubernetesObject<V1ObjectMeta>
         where TList : IKubernetesObject<V1ListMeta>, IItems<T>
     {
-        var informer = new Informer<T, TList>(source, log);
+        var informer = new Informer<T, TList>(source, log, trim: trim);
         runs.Add(informer.RunAsync);
         syncs.Add(informer.WaitForSyncAsync);
         return informer;

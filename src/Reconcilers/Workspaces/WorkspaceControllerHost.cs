@@ -22,13 +22,13 @@ public sealed class WorkspaceControllerHost
     {
         informers = new InformerSet(loggers.CreateLogger("informer"));
         workspaces = informers.Add<Workspace, WorkspaceList>(ResourceSources.Workspaces(client));
-        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned));
-        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client));
-        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned));
-        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned));
-        var statefulSets = informers.Add<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned));
-        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned));
-        var jobs = informers.Add<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned));
+        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
+        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client), CacheTrims.Node);
+        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
+        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
+        var statefulSets = informers.Add<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned), CacheTrims.StatefulSet);
+        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), CacheTrims.Service);
+        var jobs = informers.Add<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned), CacheTrims.Job);
 
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("workspace"));

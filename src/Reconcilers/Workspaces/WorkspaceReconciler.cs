@@ -62,11 +62,11 @@ public sealed partial class WorkspaceReconciler(
             return ReconcileResult.After(WaitingPoll * 4);
         }
 
-        // Ready preferredNodes carrying the selector's labels are used as they are (the documented KAITO behaviour its
-        // HEAD dropped); NodeClaims are made only for what they do not cover.
+        // preferredNodes that exist and carry the selector's labels are used as they are, waited for while not ready (the
+        // documented KAITO behaviour its HEAD dropped); NodeClaims are made only for what they do not cover.
         var preferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace, plan.TargetNodes) : [];
         var readyNodes = settings.NodeAutoProvisioning
-            ? [.. preferred, .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, seen, cancellationToken)]
+            ? [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, seen, cancellationToken)]
             : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
         IReadOnlyList<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
@@ -125,16 +125,20 @@ public sealed partial class WorkspaceReconciler(
         return result;
     }
 
-    List<string> PreferredNodes(Workspace workspace, int target)
+    /// <summary>
+    /// The preferredNodes that exist and carry the selector's labels, up to the target: they are the Workspace's
+    /// nodes even while not yet ready (it waits for them rather than provisioning a replacement).
+    /// </summary>
+    List<V1Node> PreferredNodes(Workspace workspace, int target)
     {
         var names = workspace.Resource?.PreferredNodes;
         if (names is not { Count: > 0 }) return [];
         return [.. names.Distinct(StringComparer.Ordinal)
             .Select(name => caches.Nodes.Get("", name))
-            .Where(n => n is not null && NodeReadiness.IsReadyGpuNode(n) && LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels))
-            .Select(n => n!.Metadata.Name)
-            .Order(StringComparer.Ordinal)
-            .Take(target)];
+            .Where(n => n is not null && n.Metadata.DeletionTimestamp is null && LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels))
+            .OrderBy(n => n!.Metadata.Name, StringComparer.Ordinal)
+            .Take(target)
+            .Select(n => n!)];
     }
 
     static List<string> SelectOwnNodes(Workspace workspace, IReadOnlyList<V1Node> candidates, int target)
