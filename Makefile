@@ -48,8 +48,9 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 .PHONY: test
 test: up build ## everything needed, then all test projects (unit, control plane, e2e, helm)
 	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category!=Exclusive"
-	@echo "==> helm install tests (they stop the local operator for their duration, so they run last)"
+	@echo "==> tests that stop or reconfigure the local operator (helm install, karpenter mode): one at a time, last"
 	$(DOTNET) test tests/Charts.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
+	$(DOTNET) test tests/e2e -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 
 .PHONY: bench
 bench: ## benchmarks: planner per-call cost vs baseline, CLI answer time

@@ -17,6 +17,7 @@ public static class CrdGenerator
     [
         (typeof(Workspace), "charts/kaito/workspace/crds/kaito.sh_workspaces.yaml"),
         (typeof(NodeClaim), "charts/kaito/workspace/crds/karpenter.sh_nodeclaims.yaml"),
+        (typeof(NodePool), "charts/kaito/workspace/crds/karpenter.sh_nodepools.yaml"),
         (typeof(RAGEngine), "charts/kaito/ragengine/crds/kaito.sh_ragengines.yaml"),
     ];
 

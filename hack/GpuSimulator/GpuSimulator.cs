@@ -39,6 +39,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
 
     public async Task StepAsync(CancellationToken cancellationToken)
     {
+        await ExpandNodePoolsAsync(cancellationToken);
         var claims = await client.CustomObjects.ListClusterCustomObjectAsync<NodeClaimList>(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, cancellationToken: cancellationToken);
         var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken)).Items.ToDictionary(n => n.Metadata.Name);
         foreach (var claim in claims.Items) await ProvisionAsync(claim, nodes, cancellationToken);
@@ -103,6 +104,50 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
         }
         if (claim.Status?.NodeName != name || claim.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
             await SetClaimStatusAsync(claim, sku, "True", "Ready", "simulated node is ready", cancellationToken);
+    }
+
+    /// <summary>
+    /// Karpenter's part for static NodePools: spec.replicas NodeClaims named &lt;pool&gt;-&lt;i&gt; from the template, owned by the
+    /// pool so that deleting the pool removes them. A cluster without the NodePool CRD is skipped.
+    /// </summary>
+    async Task ExpandNodePoolsAsync(CancellationToken cancellationToken)
+    {
+        NodePoolList pools;
+        try
+        {
+            pools = await client.CustomObjects.ListClusterCustomObjectAsync<NodePoolList>(NodePool.Group, NodePool.Version, NodePool.Plural, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+        foreach (var pool in pools.Items.Where(p => p.Metadata.DeletionTimestamp is null && p.Spec?.Template?.Spec is not null))
+        {
+            for (var i = 0; i < (pool.Spec!.Replicas ?? 0); i++)
+            {
+                var labels = new Dictionary<string, string>(pool.Spec.Template!.Metadata?.Labels ?? new Dictionary<string, string>()) { ["karpenter.sh/nodepool"] = pool.Metadata.Name };
+                var claim = new NodeClaim
+                {
+                    Metadata = new V1ObjectMeta
+                    {
+                        Name = $"{pool.Metadata.Name}-{i.ToString(CultureInfo.InvariantCulture)}",
+                        Labels = labels,
+                        Annotations = pool.Spec.Template.Metadata?.Annotations,
+                        OwnerReferences = [new V1OwnerReference { ApiVersion = pool.ApiVersion, Kind = pool.Kind, Name = pool.Metadata.Name, Uid = pool.Metadata.Uid, BlockOwnerDeletion = true }],
+                    },
+                    Spec = pool.Spec.Template.Spec,
+                };
+                try
+                {
+                    await client.CustomObjects.CreateClusterCustomObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, cancellationToken: cancellationToken);
+                    await log.WriteLineAsync($"NodePool {pool.Metadata.Name}: NodeClaim {claim.Metadata.Name} created");
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // Created on an earlier step.
+                }
+            }
+        }
     }
 
     async Task EnsureCpuNodeAsync(Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)

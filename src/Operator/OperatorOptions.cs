@@ -65,7 +65,8 @@ public sealed record OperatorOptions(
         {
             "gpu-provisioner" or "azure-gpu-provisioner" => NodeProvisioning.GpuProvisioner,
             "byo" => NodeProvisioning.BringYourOwn,
-            _ => AddError(errors, $"--node-provisioner must be gpu-provisioner or byo, got \"{provisioner}\""),
+            "karpenter" => NodeProvisioning.Karpenter,
+            _ => AddError(errors, $"--node-provisioner must be gpu-provisioner, karpenter or byo, got \"{provisioner}\""),
         };
         var cloud = Get("cloud", "azure").ToLowerInvariant();
         if (!Kaito.Presets.SkuCatalog.Default.HasCloud(cloud))

@@ -11,7 +11,8 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunReconcilers) return;
-        var settings = new ReconcilerSettings(options.Admission.Provisioning == NodeProvisioning.GpuProvisioner, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage);
+        var settings = new ReconcilerSettings(options.Admission.AutoProvisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
+            Karpenter: options.Admission.Provisioning == NodeProvisioning.Karpenter);
         if (!options.LeaderElect)
         {
             await RunControllersAsync(settings, stoppingToken);

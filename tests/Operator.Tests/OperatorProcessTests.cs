@@ -84,12 +84,15 @@ public sealed class OperatorProcessTests
     }
 
     [Theory]
-    [InlineData(new[] { "--node-provisioner", "karpenterish" }, "--node-provisioner must be gpu-provisioner or byo")]
+    [InlineData(new[] { "--node-provisioner", "karpenterish" }, "--node-provisioner must be gpu-provisioner, karpenter or byo")]
     [InlineData(new[] { "--cloud", "gcp" }, "--cloud must be one of azure, aws, arc")]
     [InlineData(new[] { "--feature-gates", "vLLM=maybe" }, "must be name=true or name=false")]
     [InlineData(new[] { "--feature-gates", "warpDrive=true" }, "unknown gate \"warpDrive\"")]
     [InlineData(new[] { "--webhook-port", "99999" }, "--webhook-port must be a port number")]
     [InlineData(new[] { "--workers", "0" }, "--workers must be a number of reconcile workers")]
+    [InlineData(new[] { "--controllers", "workspace,inferenceset" }, "--controllers must list workspace and/or ragengine")]
+    [InlineData(new[] { "--log-format", "xml" }, "--log-format must be json or text")]
+    [InlineData(new[] { "--rag-image", "Not An Image" }, "--rag-image \"Not An Image\" is not an image reference")]
     public void Bad_flags_fail_at_startup_with_the_reason(string[] args, string expected)
     {
         var error = Assert.Throws<OptionsException>(() => OperatorHost.Build(args));

@@ -22,7 +22,8 @@ static class ValidateCommand
         {
             "gpu-provisioner" => NodeProvisioning.GpuProvisioner,
             "byo" => NodeProvisioning.BringYourOwn,
-            _ => throw new UsageException($"unknown node provisioner \"{provisioner}\"; use gpu-provisioner or byo"),
+            "karpenter" => NodeProvisioning.Karpenter,
+            _ => throw new UsageException($"unknown node provisioner \"{provisioner}\"; use gpu-provisioner, karpenter or byo"),
         };
         if (!Kaito.Presets.SkuCatalog.Default.HasCloud(cloud)) throw new UsageException($"unknown cloud \"{cloud}\"; use one of: azure, aws, arc");
 

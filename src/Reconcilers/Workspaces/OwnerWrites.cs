@@ -79,4 +79,48 @@ public sealed class OwnerWrites(IKubernetes client, string plural)
             return false;
         }
     }
+
+    public async Task<NodePool?> GetNodePoolAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await client.CustomObjects.GetClusterCustomObjectAsync<NodePool>(NodePool.Group, NodePool.Version, NodePool.Plural, name, ct);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Creates the NodePool; false when it already exists.</summary>
+    public async Task<bool> CreateNodePoolAsync(NodePool pool, CancellationToken ct)
+    {
+        try
+        {
+            await client.CustomObjects.CreateClusterCustomObjectAsync(pool, NodePool.Group, NodePool.Version, NodePool.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    public Task ScaleNodePoolAsync(string name, long replicas, CancellationToken ct) =>
+        client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }.ToJsonString(), V1Patch.PatchType.MergePatch),
+            NodePool.Group, NodePool.Version, NodePool.Plural, name, cancellationToken: ct);
+
+    /// <summary>Deletes the NodePool (Karpenter then removes its NodeClaims); false when it was already gone.</summary>
+    public async Task<bool> DeleteNodePoolAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await client.CustomObjects.DeleteClusterCustomObjectAsync(NodePool.Group, NodePool.Version, NodePool.Plural, name, cancellationToken: ct);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
 }

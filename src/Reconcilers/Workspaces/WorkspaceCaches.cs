@@ -18,7 +18,7 @@ public sealed record WorkspaceCaches(
 
 /// <summary>Operator-wide settings the reconciler depends on.</summary>
 public sealed record ReconcilerSettings(bool NodeAutoProvisioning = true, string Cloud = "azure", bool VllmGate = true,
-    string RagImage = Manifests.RAGEngineManifests.DefaultImage)
+    string RagImage = Manifests.RAGEngineManifests.DefaultImage, bool Karpenter = false)
 {
     public const string FieldManager = "kaito-operator";
     public const string AppliedHashAnnotation = "kaito.sh/applied-hash";

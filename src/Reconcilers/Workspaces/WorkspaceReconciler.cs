@@ -101,6 +101,11 @@ public sealed partial class WorkspaceReconciler(
 
     async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, WorkspaceObservation seen, CancellationToken ct)
     {
+        if (settings.Karpenter)
+        {
+            await EnsureNodePoolAsync(workspace, target, ct);
+            return ReadyClaimNodes(workspace);
+        }
         var existing = OwnClaims(workspace).ToDictionary(c => c.Metadata.Name);
         for (var index = 0; index < target; index++)
         {
@@ -110,6 +115,12 @@ public sealed partial class WorkspaceReconciler(
             if (await writes.CreateNodeClaimAsync(claim, ct))
                 await events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
         }
+        return ReadyClaimNodes(workspace);
+    }
+
+    /// <summary>Ready nodes of the Workspace's ready NodeClaims whose instance type is the one asked for, by name.</summary>
+    List<string> ReadyClaimNodes(Workspace workspace)
+    {
         var nodes = caches.Nodes.List();
         var instanceType = workspace.Resource!.InstanceType;
         var result = new List<string>();
@@ -123,6 +134,24 @@ public sealed partial class WorkspaceReconciler(
         }
         result.Sort(StringComparer.Ordinal);
         return result;
+    }
+
+    /// <summary>Karpenter: the Workspace's NodePool, created with the replicas needed; replicas only ever grow (as in KAITO).</summary>
+    async Task EnsureNodePoolAsync(Workspace workspace, int replicas, CancellationToken ct)
+    {
+        if (replicas <= 0) return;
+        var desired = NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, replicas);
+        var live = await writes.GetNodePoolAsync(desired.Metadata.Name, ct);
+        if (live is null)
+        {
+            if (await writes.CreateNodePoolAsync(desired, ct))
+                await events.NormalAsync(workspace, "NodePoolCreated", $"created NodePool {desired.Metadata.Name} ({replicas} × {workspace.Resource.InstanceType})", ct);
+        }
+        else if ((live.Spec?.Replicas ?? 0) < replicas)
+        {
+            await writes.ScaleNodePoolAsync(desired.Metadata.Name, replicas, ct);
+            await events.NormalAsync(workspace, "NodePoolScaled", $"scaled NodePool {desired.Metadata.Name} to {replicas}", ct);
+        }
     }
 
     /// <summary>
@@ -210,6 +239,8 @@ public sealed partial class WorkspaceReconciler(
         await WriteStatusAsync(workspace, new WorkspaceObservation { Deleting = true }, ct);
         if (settings.NodeAutoProvisioning)
         {
+            if (settings.Karpenter && await writes.DeleteNodePoolAsync(NodePoolManifests.Name(workspace), ct))
+                await events.NormalAsync(workspace, "NodePoolDeleted", $"deleted NodePool {NodePoolManifests.Name(workspace)}", ct);
             var claims = OwnClaims(workspace);
             foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null))
             {

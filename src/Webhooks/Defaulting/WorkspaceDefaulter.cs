@@ -65,7 +65,7 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
 
     void DefaultInstanceType(JsonObject workspace, List<JsonPatchOperation> operations, List<string> warnings)
     {
-        if (settings.Provisioning != NodeProvisioning.GpuProvisioner) return;
+        if (!settings.AutoProvisioning) return;
         if (workspace["resource"] is not JsonObject resource) return;
         if (resource["instanceType"] is JsonValue v && v.TryGetValue<string>(out var current) && !string.IsNullOrWhiteSpace(current)) return;
         if (!SkuCatalogHasCloud()) return;

@@ -1,10 +1,11 @@
 namespace Kaito.Webhooks.Validation;
 
-/// <summary>How GPU nodes are obtained: NodeClaims for the gpu-provisioner, or the user's own nodes.</summary>
+/// <summary>How GPU nodes are obtained: NodeClaims for the gpu-provisioner, a NodePool per Workspace for Karpenter, or the user's own nodes.</summary>
 public enum NodeProvisioning
 {
     GpuProvisioner,
     BringYourOwn,
+    Karpenter,
 }
 
 /// <summary>Feature gates that change admission (names as KAITO's --feature-gates keys).</summary>
@@ -20,4 +21,7 @@ public sealed record AdmissionSettings(
     string ReleaseNamespace = "kaito-system")
 {
     public FeatureGates FeatureGates => Gates ?? new FeatureGates();
+
+    /// <summary>The operator creates the nodes (gpu-provisioner or Karpenter): instanceType is required and checked against the SKU catalog.</summary>
+    public bool AutoProvisioning => Provisioning != NodeProvisioning.BringYourOwn;
 }

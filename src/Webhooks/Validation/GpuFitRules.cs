@@ -19,7 +19,7 @@ public static class GpuFitRules
         if (resource is null) return;
         var suggestFrom = SkuCatalog.Default.HasCloud(settings.Cloud) ? SkuCatalog.Default.For(settings.Cloud) : null;
 
-        if (settings.Provisioning == NodeProvisioning.GpuProvisioner)
+        if (settings.AutoProvisioning)
         {
             if (string.IsNullOrWhiteSpace(resource.InstanceType) || suggestFrom is null) return;
             var sku = SkuCatalog.Default.Find(settings.Cloud, resource.InstanceType);

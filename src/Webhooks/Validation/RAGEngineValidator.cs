@@ -128,8 +128,8 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
     void ValidateCompute(ResourceSpec compute, bool runsEmbeddingModel, FieldErrors errors)
     {
         const string path = "spec.compute";
-        LabelSelectorRules.Validate(compute.LabelSelector, $"{path}.labelSelector", Settings.Provisioning == NodeProvisioning.GpuProvisioner, errors);
-        if (string.IsNullOrEmpty(compute.InstanceType) || Settings.Provisioning != NodeProvisioning.GpuProvisioner) return;
+        LabelSelectorRules.Validate(compute.LabelSelector, $"{path}.labelSelector", Settings.AutoProvisioning, errors);
+        if (string.IsNullOrEmpty(compute.InstanceType) || !Settings.AutoProvisioning) return;
         if (runsEmbeddingModel)
         {
             ResourceRules.ValidateInstanceType(compute.InstanceType, $"{path}.instanceType", Settings, errors);
