@@ -31,21 +31,22 @@ public sealed class RAGEngineControllerHost
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("ragengine"));
         metrics.Queue("ragengine").Depth = () => Queue.Count;
+        var owners = new OwnerKeys(Queue, Labels.RAGEngine, Labels.RAGEngineNamespace);
         Reconciler = new RAGEngineReconciler(client, new RAGEngineCaches(ragEngines, nodeClaims, nodes, pods, deployments, services, configMaps),
             settings, new EventRecorder(client), loggers.CreateLogger<RAGEngineReconciler>());
         Controller = new Controller("ragengine", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
 
         metrics.Gauge("kaito_ragengines", () => WorkspaceControllerHost.CountByCondition(ragEngines.List().Select(r => r.Status?.Conditions), ConditionTypes.RAGEngineSucceeded));
         ragEngines.Changed += (_, rag, _) => Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
-        nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
-        pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        deployments.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        services.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        configMaps.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        nodeClaims.Changed += (_, claim, _) => owners.EnqueueByLabels(claim.Metadata);
+        pods.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        deployments.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        services.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        configMaps.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
         nodes.Changed += (_, node, _) =>
         {
             // A provisioned node names its RAGEngine; a user's own node may matter to any RAGEngine with a GPU embedding.
-            if (!EnqueueByLabels(node.Metadata) && !settings.NodeAutoProvisioning)
+            if (!owners.EnqueueByLabels(node.Metadata) && !settings.NodeAutoProvisioning)
                 foreach (var rag in ragEngines.List().Where(r => r.Spec?.Embedding?.Local is not null && r.Spec.Compute is not null))
                     Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
         };
@@ -58,16 +59,4 @@ public sealed class RAGEngineControllerHost
     public Controller Controller { get; }
 
     public Task RunAsync(CancellationToken cancellationToken) => informers.RunAsync(Controller, cancellationToken);
-
-    bool EnqueueByLabels(V1ObjectMeta metadata)
-    {
-        if (metadata.Labels?.TryGetValue(Labels.RAGEngine, out var name) != true || metadata.Labels.TryGetValue(Labels.RAGEngineNamespace, out var ns) != true) return false;
-        Queue.Add(new ObjectKey(ns, name!));
-        return true;
-    }
-
-    void EnqueueNamespaced(V1ObjectMeta metadata)
-    {
-        if (metadata.Labels?.TryGetValue(Labels.RAGEngine, out var name) == true) Queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
-    }
 }

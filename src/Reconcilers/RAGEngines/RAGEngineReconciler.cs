@@ -35,7 +35,7 @@ public sealed partial class RAGEngineReconciler(
         {
             return await ReconcileCoreAsync(key, cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true)
+        catch (HttpOperationException e) when (OwnerWrites.IsNamespaceTerminating(e))
         {
             return ReconcileResult.After(TimeSpan.FromSeconds(2));
         }

@@ -14,6 +14,10 @@ namespace Kaito.Reconcilers.Workspaces;
 /// </summary>
 public sealed class OwnerWrites(IKubernetes client, string plural)
 {
+    /// <summary>A create refused because the namespace is being deleted: the namespace will delete the owner, only its finalizer remains to run.</summary>
+    public static bool IsNamespaceTerminating(HttpOperationException e) =>
+        e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true;
+
     /// <summary>Sets metadata.finalizers; fails on a stale read instead of losing one. Null when the object is gone.</summary>
     public async Task<T?> SetFinalizersAsync<T>(T owner, IEnumerable<string> finalizers, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {

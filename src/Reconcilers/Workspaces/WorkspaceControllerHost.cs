@@ -33,6 +33,7 @@ public sealed class WorkspaceControllerHost
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("workspace"));
         metrics.Queue("workspace").Depth = () => Queue.Count;
+        var owners = new OwnerKeys(Queue, Labels.Workspace, Labels.WorkspaceNamespace);
         Reconciler = new WorkspaceReconciler(client, new WorkspaceCaches(workspaces, nodeClaims, nodes, pods, deployments, statefulSets, services, jobs),
             settings, new EventRecorder(client), loggers.CreateLogger<WorkspaceReconciler>());
         Controller = new Controller("workspace", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
@@ -40,17 +41,17 @@ public sealed class WorkspaceControllerHost
         metrics.Gauge("kaito_workspaces", () => CountByCondition(workspaces.List().Select(w => w.Status?.Conditions), ConditionTypes.WorkspaceSucceeded));
         metrics.Gauge("kaito_workspace_nodeclaims", () => [("", nodeClaims.List().Count)]);
         workspaces.Changed += (_, ws, _) => Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
-        nodeClaims.Changed += (_, claim, _) => EnqueueByLabels(claim.Metadata);
-        pods.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        deployments.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        statefulSets.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        services.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
-        jobs.Changed += (_, o, _) => EnqueueNamespaced(o.Metadata);
+        nodeClaims.Changed += (_, claim, _) => owners.EnqueueByLabels(claim.Metadata);
+        pods.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        deployments.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        statefulSets.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        services.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        jobs.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
         nodes.Changed += (_, node, _) =>
         {
             // Provisioned nodes carry their Workspace's labels; a user's own node matters to the Workspaces naming it in
             // preferredNodes, or to any Workspace when nodes are not auto-provisioned.
-            if (EnqueueByLabels(node.Metadata)) return;
+            if (owners.EnqueueByLabels(node.Metadata)) return;
             foreach (var ws in workspaces.List())
             {
                 if (!settings.NodeAutoProvisioning || ws.Resource?.PreferredNodes?.Contains(node.Metadata.Name) == true)
@@ -74,17 +75,5 @@ public sealed class WorkspaceControllerHost
     {
         var all = conditions.Select(c => c?.Any(x => x.Type == type && x.Status == "True") == true).ToList();
         return [("succeeded=\"true\"", all.Count(x => x)), ("succeeded=\"false\"", all.Count(x => !x))];
-    }
-
-    bool EnqueueByLabels(V1ObjectMeta metadata)
-    {
-        if (metadata.Labels?.TryGetValue(Labels.Workspace, out var name) != true || metadata.Labels.TryGetValue(Labels.WorkspaceNamespace, out var ns) != true) return false;
-        Queue.Add(new ObjectKey(ns, name!));
-        return true;
-    }
-
-    void EnqueueNamespaced(V1ObjectMeta metadata)
-    {
-        if (metadata.Labels?.TryGetValue(Labels.Workspace, out var name) == true) Queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
     }
 }

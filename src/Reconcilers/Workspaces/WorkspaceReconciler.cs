@@ -33,7 +33,7 @@ public sealed partial class WorkspaceReconciler(
         {
             return await ReconcileCoreAsync(key, cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true)
+        catch (HttpOperationException e) when (OwnerWrites.IsNamespaceTerminating(e))
         {
             // The namespace is going away and will delete the Workspace: nothing to create, only the finalizer to run.
             return ReconcileResult.After(TimeSpan.FromSeconds(2));
