@@ -46,12 +46,9 @@ public sealed partial class RAGEngineReconciler(
         var rag = caches.RAGEngines.Get(key.Namespace, key.Name);
         if (rag is null) return ReconcileResult.Done;
         if (rag.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(rag, ct);
-        if (rag.Metadata.Annotations?.TryGetValue(Annotations.Paused, out var paused) == true && paused == "true") return ReconcileResult.Done;
-        if (rag.Metadata.Finalizers?.Contains(Finalizers.RAGEngine) != true)
-        {
-            rag = await writes.SetFinalizersAsync(rag, [.. rag.Metadata.Finalizers ?? [], Finalizers.RAGEngine], ct);
-            if (rag is null) return ReconcileResult.Done;
-        }
+        if (OwnerWrites.IsPaused(rag.Metadata)) return ReconcileResult.Done;
+        rag = await writes.EnsureFinalizerAsync(rag, Finalizers.RAGEngine, ct);
+        if (rag is null) return ReconcileResult.Done;
 
         var compute = RAGEnginePlanner.Plan(rag, settings);
         var seen = await EnsureComputeAsync(rag, compute, ct);

@@ -18,6 +18,14 @@ public sealed class OwnerWrites(IKubernetes client, string plural)
     public static bool IsNamespaceTerminating(HttpOperationException e) =>
         e.Response.StatusCode == HttpStatusCode.Forbidden && e.Response.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true;
 
+    /// <summary>kaito.sh/paused: "true": the operator leaves the object alone.</summary>
+    public static bool IsPaused(V1ObjectMeta metadata) =>
+        metadata.Annotations?.TryGetValue(Annotations.Paused, out var paused) == true && paused == "true";
+
+    /// <summary>The owner with <paramref name="finalizer"/> added when missing; null when the object is gone.</summary>
+    public async Task<T?> EnsureFinalizerAsync<T>(T owner, string finalizer, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        owner.Metadata.Finalizers?.Contains(finalizer) == true ? owner : await SetFinalizersAsync(owner, [.. owner.Metadata.Finalizers ?? [], finalizer], ct);
+
     /// <summary>Sets metadata.finalizers; fails on a stale read instead of losing one. Null when the object is gone.</summary>
     public async Task<T?> SetFinalizersAsync<T>(T owner, IEnumerable<string> finalizers, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
@@ -57,32 +65,10 @@ public sealed class OwnerWrites(IKubernetes client, string plural)
     }
 
     /// <summary>Creates the NodeClaim; false when it already exists (an earlier pass made it: the name prevents a duplicate).</summary>
-    public async Task<bool> CreateNodeClaimAsync(NodeClaim claim, CancellationToken ct)
-    {
-        try
-        {
-            await client.CustomObjects.CreateClusterCustomObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
-            return true;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            return false;
-        }
-    }
+    public Task<bool> CreateNodeClaimAsync(NodeClaim claim, CancellationToken ct) => CreateClusterObjectAsync(claim, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, ct);
 
     /// <summary>Deletes the NodeClaim; false when it was already gone.</summary>
-    public async Task<bool> DeleteNodeClaimAsync(string name, CancellationToken ct)
-    {
-        try
-        {
-            await client.CustomObjects.DeleteClusterCustomObjectAsync(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, name, cancellationToken: ct);
-            return true;
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-    }
+    public Task<bool> DeleteNodeClaimAsync(string name, CancellationToken ct) => DeleteClusterObjectAsync(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, name, ct);
 
     public async Task<NodePool?> GetNodePoolAsync(string name, CancellationToken ct)
     {
@@ -97,11 +83,20 @@ public sealed class OwnerWrites(IKubernetes client, string plural)
     }
 
     /// <summary>Creates the NodePool; false when it already exists.</summary>
-    public async Task<bool> CreateNodePoolAsync(NodePool pool, CancellationToken ct)
+    public Task<bool> CreateNodePoolAsync(NodePool pool, CancellationToken ct) => CreateClusterObjectAsync(pool, NodePool.Group, NodePool.Version, NodePool.Plural, ct);
+
+    public Task ScaleNodePoolAsync(string name, long replicas, CancellationToken ct) =>
+        client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }.ToJsonString(), V1Patch.PatchType.MergePatch),
+            NodePool.Group, NodePool.Version, NodePool.Plural, name, cancellationToken: ct);
+
+    /// <summary>Deletes the NodePool (Karpenter then removes its NodeClaims); false when it was already gone.</summary>
+    public Task<bool> DeleteNodePoolAsync(string name, CancellationToken ct) => DeleteClusterObjectAsync(NodePool.Group, NodePool.Version, NodePool.Plural, name, ct);
+
+    async Task<bool> CreateClusterObjectAsync(object body, string group, string version, string resources, CancellationToken ct)
     {
         try
         {
-            await client.CustomObjects.CreateClusterCustomObjectAsync(pool, NodePool.Group, NodePool.Version, NodePool.Plural, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
+            await client.CustomObjects.CreateClusterCustomObjectAsync(body, group, version, resources, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
             return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
@@ -110,16 +105,11 @@ public sealed class OwnerWrites(IKubernetes client, string plural)
         }
     }
 
-    public Task ScaleNodePoolAsync(string name, long replicas, CancellationToken ct) =>
-        client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } }.ToJsonString(), V1Patch.PatchType.MergePatch),
-            NodePool.Group, NodePool.Version, NodePool.Plural, name, cancellationToken: ct);
-
-    /// <summary>Deletes the NodePool (Karpenter then removes its NodeClaims); false when it was already gone.</summary>
-    public async Task<bool> DeleteNodePoolAsync(string name, CancellationToken ct)
+    async Task<bool> DeleteClusterObjectAsync(string group, string version, string resources, string name, CancellationToken ct)
     {
         try
         {
-            await client.CustomObjects.DeleteClusterCustomObjectAsync(NodePool.Group, NodePool.Version, NodePool.Plural, name, cancellationToken: ct);
+            await client.CustomObjects.DeleteClusterCustomObjectAsync(group, version, resources, name, cancellationToken: ct);
             return true;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)

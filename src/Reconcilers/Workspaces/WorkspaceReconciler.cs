@@ -45,13 +45,9 @@ public sealed partial class WorkspaceReconciler(
         var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
         if (workspace is null) return ReconcileResult.Done;
         if (workspace.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(workspace, cancellationToken);
-        if (workspace.Metadata.Annotations?.TryGetValue(Annotations.Paused, out var paused) == true && paused == "true") return ReconcileResult.Done;
-
-        if (workspace.Metadata.Finalizers?.Contains(Finalizers.Workspace) != true)
-        {
-            workspace = await SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers ?? [], Finalizers.Workspace], cancellationToken);
-            if (workspace is null) return ReconcileResult.Done;
-        }
+        if (OwnerWrites.IsPaused(workspace.Metadata)) return ReconcileResult.Done;
+        workspace = await writes.EnsureFinalizerAsync(workspace, Finalizers.Workspace, cancellationToken);
+        if (workspace is null) return ReconcileResult.Done;
 
         var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.List().Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
         var plan = WorkspacePlanner.Plan(workspace, settings, candidates);
@@ -249,12 +245,10 @@ public sealed partial class WorkspaceReconciler(
             }
             if (claims.Count > 0) return ReconcileResult.After(TimeSpan.FromSeconds(2));   // released once they are gone
         }
-        await SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers.Where(f => f != Finalizers.Workspace)], ct);
+        await writes.SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers.Where(f => f != Finalizers.Workspace)], ct);
         LogReleased(logger, workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
         return ReconcileResult.Done;
     }
-
-    Task<Workspace?> SetFinalizersAsync(Workspace workspace, IList<string> finalizers, CancellationToken ct) => writes.SetFinalizersAsync(workspace, finalizers, ct);
 
     async Task WriteStatusAsync(Workspace workspace, WorkspaceObservation seen, CancellationToken ct)
     {
