@@ -31,5 +31,17 @@ public sealed class NodePoolManifestsTests
         Assert.Contains(spec.Requirements!, r => r.Key == "node.kubernetes.io/instance-type" && r.Values!.Single() == "Standard_NC24ads_A100_v4");
         Assert.DoesNotContain(spec.Requirements!, r => r.Key == "karpenter.sh/nodepool");
         Assert.Contains(spec.Taints!, t => t.Key == "sku" && t.Value == "gpu" && t.Effect == "NoSchedule");
+        Assert.Equal(("karpenter.azure.com", "AKSNodeClass", "image-family-ubuntu"), (spec.NodeClassRef!.Group, spec.NodeClassRef.Kind, spec.NodeClassRef.Name));
+    }
+
+    [Fact]
+    public void Node_class_follows_the_workspace_annotation_and_the_cloud()
+    {
+        var workspace = Fixtures.Inference();
+        workspace.Metadata.Annotations = new Dictionary<string, string> { [Annotations.NodeClassName] = "image-family-azure-linux" };
+
+        Assert.Equal("image-family-azure-linux", NodePoolManifests.NodeClass(workspace, "azure").Name);
+        Assert.Equal(("karpenter.k8s.aws", "EC2NodeClass", "default"),
+            (NodePoolManifests.NodeClass(Fixtures.Inference(), "aws").Group, NodePoolManifests.NodeClass(Fixtures.Inference(), "aws").Kind, NodePoolManifests.NodeClass(Fixtures.Inference(), "aws").Name));
     }
 }

@@ -19,12 +19,27 @@ public static class NodePoolManifests
         return full.Length <= MaxNameLength ? full : $"{full[..53].TrimEnd('-')}-{DnsNames.HexHash(full, 9)}";
     }
 
+    public const string DefaultAzureNodeClass = "image-family-ubuntu";
+
+    /// <summary>
+    /// Karpenter's node class: AKSNodeClass (azure) or EC2NodeClass (aws), named by the Workspace's
+    /// kaito.sh/node-class-name annotation, else image-family-ubuntu (azure) or default (aws).
+    /// </summary>
+    public static NodeClassReference NodeClass(Workspace workspace, string cloud)
+    {
+        var asked = workspace.Metadata.Annotations?.TryGetValue(Annotations.NodeClassName, out var name) == true && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null;
+        return string.Equals(cloud, "aws", StringComparison.OrdinalIgnoreCase)
+            ? new NodeClassReference { Group = "karpenter.k8s.aws", Kind = "EC2NodeClass", Name = asked ?? "default" }
+            : new NodeClassReference { Group = "karpenter.azure.com", Kind = "AKSNodeClass", Name = asked ?? DefaultAzureNodeClass };
+    }
+
     public static NodePool Build(Workspace workspace, string instanceType, string cloud, long replicas)
     {
         var labels = NodeClaimManifests.NodeLabels(workspace);
         labels.Remove(NodeClaimManifests.NodePoolLabel);   // Karpenter sets karpenter.sh/nodepool itself
         var claim = NodeClaimManifests.Build(workspace, instanceType, 0, cloud);
         claim.Spec!.Requirements = [.. claim.Spec.Requirements!.Where(r => r.Key != NodeClaimManifests.NodePoolLabel)];
+        claim.Spec.NodeClassRef = NodeClass(workspace, cloud);
         return new NodePool
         {
             Metadata = new k8s.Models.V1ObjectMeta
