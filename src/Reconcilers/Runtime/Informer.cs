@@ -34,6 +34,9 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
 
     public int Relists { get; private set; }
 
+    /// <summary>Watches that ended without an error (server timeout, idle end, watchdog), each resumed in place.</summary>
+    public int WatchesEnded { get; private set; }
+
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
 
     public T? Get(string @namespace, string name) => items.GetValueOrDefault(new ObjectKey(@namespace ?? "", name));
@@ -91,7 +94,7 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
     async Task<string> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
     {
         // The server ends the watch after its timeout; the watchdog restarts one that went silent longer.
-        var serverSeconds = (int)timeout.TotalSeconds + Random.Shared.Next(0, 30);
+        var serverSeconds = (int)timeout.TotalSeconds + Random.Shared.Next(0, Math.Max(1, (int)timeout.TotalSeconds / 10));
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         watchdog.CancelAfter(TimeSpan.FromSeconds(serverSeconds + 30));
         try
@@ -127,6 +130,13 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
         {
             LogWatchdog(logger, source.Name);
         }
+        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        {
+            // The client peeks at the first line of a watch; a watch the server closes at its timeout
+            // before any event was sent ends there. That is a normal end: resume from where we were.
+            LogWatchEndedIdle(logger, source.Name);
+        }
+        WatchesEnded++;
         return resourceVersion;
     }
 
@@ -154,6 +164,9 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind}: list/watch failed, retrying in {Seconds}s")]
     static partial void LogWatchFailed(ILogger logger, Exception exception, string kind, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind}: idle watch ended by the server, resuming")]
+    static partial void LogWatchEndedIdle(ILogger logger, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind}: watch silent too long, restarting it")]
     static partial void LogWatchdog(ILogger logger, string kind);
