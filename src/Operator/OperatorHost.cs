@@ -61,7 +61,7 @@ public static class OperatorHost
     }
 
     static KubernetesClientConfiguration KubernetesConfig(OperatorOptions options) =>
-        options.Kubeconfig is { } path ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+        options.Kubeconfig is { } path ? KubeconfigLoader.Load(path)
         : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-        : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+        : KubeconfigLoader.Load(null);
 }

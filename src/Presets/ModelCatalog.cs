@@ -19,7 +19,7 @@ public sealed class ModelCatalog
     }
 
     /// <summary>The catalog embedded in this assembly (Data/models.json).</summary>
-    public static ModelCatalog Default { get; } = new(EmbeddedData.Read<ModelFile>("models.json").Models);
+    public static ModelCatalog Default { get; } = new(EmbeddedData.Read("models.json", PresetsJsonContext.Default.ModelFile).Models);
 
     public IReadOnlyList<ModelPreset> Models { get; }
 
@@ -29,5 +29,5 @@ public sealed class ModelCatalog
     public IReadOnlyList<string> Closest(string name, int count = 3) =>
         NameSuggestions.Closest(name, Models.Select(m => m.Name), count);
 
-    sealed record ModelFile(List<ModelPreset> Models);
+    internal sealed record ModelFile(List<ModelPreset> Models);
 }

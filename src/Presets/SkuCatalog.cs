@@ -28,12 +28,12 @@ public sealed class SkuCatalog
 
     static SkuCatalog Load()
     {
-        var file = EmbeddedData.Read<Dictionary<string, List<SkuRow>>>("skus.json");
+        var file = EmbeddedData.Read("skus.json", PresetsJsonContext.Default.DictionaryStringListSkuRow);
         return new SkuCatalog(file.ToDictionary(
             kv => kv.Key,
             kv => (IReadOnlyList<GpuSku>)[.. kv.Value.Select(r => new GpuSku(
                 r.Name, kv.Key, r.GpuCount, r.TotalGpuMemoryGiB, r.GpuModel, r.ComputeCapability, r.Nvme, r.ApproxHourlyUsd))]));
     }
 
-    sealed record SkuRow(string Name, int GpuCount, double TotalGpuMemoryGiB, string GpuModel, double ComputeCapability, bool Nvme, double? ApproxHourlyUsd);
+    internal sealed record SkuRow(string Name, int GpuCount, double TotalGpuMemoryGiB, string GpuModel, double ComputeCapability, bool Nvme, double? ApproxHourlyUsd);
 }

@@ -3,6 +3,7 @@ using Kaito.Webhooks.Admission;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kaito.Webhooks;
 
@@ -19,12 +20,21 @@ public static class WebhookEndpoints
     {
         foreach (var kind in AdmissionKind.All)
         {
-            endpoints.MapPost(kind.MutatePath, (HttpContext context, AdmissionHandler handler) =>
-                HandleAsync(context, kind, handler.MutateAsync));
-            endpoints.MapPost(kind.ValidatePath, (HttpContext context, AdmissionHandler handler) =>
-                HandleAsync(context, kind, handler.ValidateAsync));
+            // Plain RequestDelegates: nothing for the delegate factory to infer, so the same code path runs under
+            // the JIT and Native AOT (where an inferred Task<IResult> lambda from a library is not generated).
+            endpoints.MapPost(kind.MutatePath, context =>
+                RespondAsync(context, kind, context.RequestServices.GetRequiredService<AdmissionHandler>().MutateAsync));
+            endpoints.MapPost(kind.ValidatePath, context =>
+                RespondAsync(context, kind, context.RequestServices.GetRequiredService<AdmissionHandler>().ValidateAsync));
         }
         return endpoints;
+    }
+
+    static async Task RespondAsync(HttpContext context, AdmissionKind kind,
+        Func<AdmissionKind, AdmissionRequest, CancellationToken, Task<AdmissionResponse>> admit)
+    {
+        var result = await HandleAsync(context, kind, admit);
+        await result.ExecuteAsync(context);
     }
 
     static async Task<IResult> HandleAsync(HttpContext context, AdmissionKind kind,
@@ -36,7 +46,7 @@ public static class WebhookEndpoints
         AdmissionReview? review;
         try
         {
-            review = await JsonSerializer.DeserializeAsync<AdmissionReview>(new LimitedStream(context.Request.Body, MaxRequestBytes), WebhookJson.Options, context.RequestAborted);
+            review = await JsonSerializer.DeserializeAsync(new LimitedStream(context.Request.Body, MaxRequestBytes), WebhookJson.Default.AdmissionReview, context.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -56,6 +66,6 @@ public static class WebhookEndpoints
             return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
 
         var response = await admit(kind, review.Request, context.RequestAborted);
-        return TypedResults.Json(new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Options);
+        return TypedResults.Json(new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview);
     }
 }

@@ -108,7 +108,7 @@ public sealed class HelmInstallTests : IAsyncLifetime
 
     async Task<(Process Process, StringBuilder Log)> StartOperatorAsync(string release, string controller, int webhookPort, int healthPort)
     {
-        var info = new ProcessStartInfo(RepositoryPaths.Combine(".local", "operator", "kaito-operator"))
+        var info = new ProcessStartInfo(RepositoryPaths.OperatorExecutable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

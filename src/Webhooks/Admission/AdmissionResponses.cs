@@ -15,7 +15,7 @@ public static class AdmissionResponses
         var response = Allow(uid, warnings);
         if (operations.Count == 0) return response;
         response.PatchType = "JSONPatch";
-        response.Patch = Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(operations, WebhookJson.Options)));
+        response.Patch = Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(operations, WebhookJson.Default.IReadOnlyListJsonPatchOperation)));
         return response;
     }
 
