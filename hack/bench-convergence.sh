@@ -35,7 +35,9 @@ converge() { # namespace count -> prints seconds and writes per workspace
   printf '%.1f %.1f\n' "$seconds" "$(echo "($w1 - $w0) / $n" | bc -l)"
 }
 clean() {
-  if k get namespace bench-base bench-load --ignore-not-found -o name | grep -q .; then
+  # Captured first: `kubectl | grep -q` can end kubectl with SIGPIPE, which pipefail turns into "absent".
+  local present; present="$(k get namespace bench-base bench-load --ignore-not-found -o name)"
+  if [[ -n "$present" ]]; then
     log "removing the bench namespaces (bench-base, bench-load)"
     k delete namespace bench-base bench-load --ignore-not-found --timeout=600s >/dev/null
   fi
