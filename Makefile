@@ -70,7 +70,7 @@ golden: ## rewrite the golden files: manifests from examples/ and helm template 
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Charts.Tests --filter FullyQualifiedName~Helm_template
 
 .PHONY: bench-webhooks
-bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 3 s warm-up, 10 s each)
+bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 10 s each in 10 interleaved rounds)
 	$(DOTNET) run -c Release --project bench/Kaito.WebhookBench
 
 .PHONY: bench-convergence

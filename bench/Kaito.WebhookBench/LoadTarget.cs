@@ -34,11 +34,21 @@ public sealed class LoadTarget(string name, Uri url, byte[] body, X509Certificat
 
     public async Task WarmUpAsync(TimeSpan length) => await RunAsync(length);
 
-    public async Task<LoadResult> MeasureAsync(TimeSpan length)
+    readonly List<WorkerLog> measured = [];
+    double measuredSeconds;
+
+    /// <summary>One measured slice; slices of all targets are interleaved so that drift (JIT tiers, clock
+    /// speed, other processes) falls on every target alike.</summary>
+    public async Task MeasureSliceAsync(TimeSpan length)
     {
-        var logs = await RunAsync(length);
-        var all = logs.SelectMany(l => l.Ticks).Order().ToArray();
-        return new LoadResult(name, workers, all.Length, logs.Sum(l => l.Errors), length.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        measured.AddRange(await RunAsync(length));
+        measuredSeconds += length.TotalSeconds;
+    }
+
+    public LoadResult Result()
+    {
+        var all = measured.SelectMany(l => l.Ticks).Order().ToArray();
+        return new LoadResult(name, workers, all.Length, measured.Sum(l => l.Errors), measuredSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
     }
 
     async Task<WorkerLog[]> RunAsync(TimeSpan length)
@@ -83,7 +93,7 @@ public sealed class LoadTarget(string name, Uri url, byte[] body, X509Certificat
 
     sealed class WorkerLog
     {
-        public List<long> Ticks { get; } = new(100_000);
+        public List<long> Ticks { get; } = new(10_000);
 
         public int Errors { get; set; }
     }

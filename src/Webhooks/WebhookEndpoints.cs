@@ -66,6 +66,10 @@ public static class WebhookEndpoints
             return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
 
         var response = await admit(kind, review.Request, context.RequestAborted);
-        return TypedResults.Json(new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview);
+        // Serialized up front and sent with a Content-Length: one write and one TLS record, where a streamed
+        // JSON result goes out chunked (measured: about a fifth of the bare endpoint's throughput).
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(
+            new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview);
+        return TypedResults.Bytes(bytes, "application/json");
     }
 }

@@ -15,9 +15,11 @@ public sealed class AdmissionReview
     public string? Kind { get; set; }
 
     [JsonPropertyName("request")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AdmissionRequest? Request { get; set; }
 
     [JsonPropertyName("response")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AdmissionResponse? Response { get; set; }
 }
 
