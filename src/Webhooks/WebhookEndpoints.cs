@@ -22,35 +22,27 @@ public static class WebhookEndpoints
         {
             // Plain RequestDelegates: nothing for the delegate factory to infer, so the same code path runs under
             // the JIT and Native AOT (where an inferred Task<IResult> lambda from a library is not generated).
-            endpoints.MapPost(kind.MutatePath, context =>
-                RespondAsync(context, kind, context.RequestServices.GetRequiredService<AdmissionHandler>().MutateAsync));
-            endpoints.MapPost(kind.ValidatePath, context =>
-                RespondAsync(context, kind, context.RequestServices.GetRequiredService<AdmissionHandler>().ValidateAsync));
+            endpoints.MapPost(kind.MutatePath, context => RespondAsync(context, kind, validate: false));
+            endpoints.MapPost(kind.ValidatePath, context => RespondAsync(context, kind, validate: true));
         }
         return endpoints;
     }
 
-    static async Task RespondAsync(HttpContext context, AdmissionKind kind,
-        Func<AdmissionKind, AdmissionRequest, CancellationToken, Task<AdmissionResponse>> admit)
+    static async Task RespondAsync(HttpContext context, AdmissionKind kind, bool validate)
     {
-        var result = await HandleAsync(context, kind, admit);
+        var result = await HandleAsync(context, kind, validate);
         await result.ExecuteAsync(context);
     }
 
-    static async Task<IResult> HandleAsync(HttpContext context, AdmissionKind kind,
-        Func<AdmissionKind, AdmissionRequest, CancellationToken, Task<AdmissionResponse>> admit)
+    static async Task<IResult> HandleAsync(HttpContext context, AdmissionKind kind, bool validate)
     {
         if (context.Request.ContentLength > MaxRequestBytes)
             return TypedResults.Problem($"request body over {MaxRequestBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
 
-        AdmissionReview? review;
+        byte[] body;
         try
         {
-            review = await JsonSerializer.DeserializeAsync(new LimitedStream(context.Request.Body, MaxRequestBytes), WebhookJson.Default.AdmissionReview, context.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return TypedResults.Problem($"the body is not an AdmissionReview: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            body = await ReadBodyAsync(context);
         }
         catch (InvalidOperationException e) when (e.Message.Contains("limit", StringComparison.Ordinal))
         {
@@ -62,14 +54,50 @@ public static class WebhookEndpoints
             // or a broken chunked encoding (400). Answered here rather than logged as an unhandled exception.
             return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
         }
-        if (review?.Request is null)
-            return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
 
-        var response = await admit(kind, review.Request, context.RequestAborted);
+        var handler = context.RequestServices.GetRequiredService<AdmissionHandler>();
+        // Validation first tries one pass straight into the typed object; anything that does not decode that
+        // way goes the tolerant way below, which names the bad field.
+        var response = validate ? await handler.ValidateAsync(kind, body, context.RequestAborted) : null;
+        if (response is null)
+        {
+            AdmissionReview? review;
+            try
+            {
+                review = ReadReview(body);
+            }
+            catch (JsonException e)
+            {
+                return TypedResults.Problem($"the body is not an AdmissionReview: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            }
+            if (review?.Request is null)
+                return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
+            response = validate
+                ? await handler.ValidateAsync(kind, review.Request, context.RequestAborted)
+                : await handler.MutateAsync(kind, review.Request, context.RequestAborted);
+        }
         // Serialized up front and sent with a Content-Length: one write and one TLS record, where a streamed
-        // JSON result goes out chunked (measured: about a fifth of the bare endpoint's throughput).
+        // JSON result goes out chunked.
         var bytes = JsonSerializer.SerializeToUtf8Bytes(
             new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview);
         return TypedResults.Bytes(bytes, "application/json");
+    }
+
+    /// <summary>The tolerant reading: objects kept as JSON, so a field of the wrong type is named by the validator.</summary>
+    public static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WebhookJson.Default.AdmissionReview);
+
+    /// <summary>The whole body, at most <see cref="MaxRequestBytes"/>: sized from Content-Length when sent, else grown.</summary>
+    static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        var body = new LimitedStream(context.Request.Body, MaxRequestBytes);
+        if (context.Request.ContentLength is { } length)
+        {
+            var buffer = new byte[length];
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, context.RequestAborted);
+            return read == buffer.Length ? buffer : buffer[..read];
+        }
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, context.RequestAborted);
+        return copy.ToArray();
     }
 }

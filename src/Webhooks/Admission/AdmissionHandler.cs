@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
+using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Webhooks.Defaulting;
 using Kaito.Webhooks.Validation;
@@ -27,7 +28,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         if (Precheck(kind, request) is { } early) return early;
         try
         {
-            var json = JsonNode.Parse(request.Object!.Value.GetRawText()) as JsonObject;
+            var json = JsonObject.Create(request.Object!.Value);
             if (json is null) return AdmissionResponses.BadRequest(uid, $"the {kind.Kind} in the request is not a JSON object");
             var isCreate = request.Operation == "CREATE";
             var result = kind == AdmissionKind.Workspace ? workspaceDefaulter.Default(json, isCreate) : RAGEngineDefaulter.Default(json);
@@ -47,16 +48,58 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
     }
 
-    public async Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    public Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
     {
         var uid = request.Uid ?? "";
-        if (Precheck(kind, request) is { } early) return early;
+        if (Precheck(kind, request) is { } early) return Task.FromResult(early);
         var name = request.Name ?? TryName(request.Object!.Value);
+        var operation = request.Operation!;
+        return AdmitAsync(kind, uid, name, kind == AdmissionKind.Workspace
+            ? token => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), token)
+            : token => ValidateRAGEngineAsync(operation, Decode<RAGEngine>(request.Object!.Value), DecodeOld<RAGEngine>(request), token),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The same answer as <see cref="ValidateAsync(AdmissionKind, AdmissionRequest, CancellationToken)"/> for a
+    /// whole AdmissionReview body, read in one pass into the typed object. Null when the body does not decode
+    /// that way (malformed JSON, a field of the wrong type): the caller then takes the tolerant path, which
+    /// names the field or answers 400.
+    /// </summary>
+    public Task<AdmissionResponse?> ValidateAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
+        kind == AdmissionKind.Workspace
+            ? ValidateTypedAsync<Workspace>(kind, review, (operation, obj, old, token) => ValidateWorkspaceAsync(operation, obj, old, token), cancellationToken)
+            : ValidateTypedAsync<RAGEngine>(kind, review, (operation, obj, old, token) => ValidateRAGEngineAsync(operation, obj, old, token), cancellationToken);
+
+    async Task<AdmissionResponse?> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
+        Func<string, T, T?, CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        TypedAdmissionRequest<T>? request;
         try
         {
-            var result = kind == AdmissionKind.Workspace
-                ? await ValidateWorkspaceAsync(request, cancellationToken)
-                : await ValidateRAGEngineAsync(request, cancellationToken);
+            request = JsonSerializer.Deserialize<TypedAdmissionReview<T>>(review.Span, KubernetesOptions.Value)?.Request;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+        if (request is null) return null;
+        var uid = request.Uid ?? "";
+        if (Precheck(kind, uid, request.Kind, request.Operation, request.SubResource, request.Object is not null,
+                request.OldObject is not null, () => request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
+            return early;
+        var operation = request.Operation!;
+        return await AdmitAsync(kind, uid, request.Name ?? request.Object!.Metadata?.Name,
+            token => validate(operation, request.Object!, request.OldObject, token), cancellationToken);
+    }
+
+    async Task<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name,
+        Func<CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await validate(cancellationToken);
             return result.Allowed
                 ? AdmissionResponses.Allow(uid, result.Warnings)
                 : AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name, result.Errors, result.Warnings);
@@ -80,42 +123,45 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
     }
 
-    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request)
+    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request) =>
+        Precheck(kind, request.Uid ?? "", request.Kind, request.Operation, request.SubResource,
+            request.Object is { ValueKind: JsonValueKind.Object }, request.OldObject is { ValueKind: JsonValueKind.Object },
+            () => IsBeingDeleted(request.OldObject!.Value));
+
+    static AdmissionResponse? Precheck(AdmissionKind kind, string uid, GroupVersionKind? requestKind, string? operation, string? subResource,
+        bool hasObject, bool hasOldObject, Func<bool> oldObjectIsBeingDeleted)
     {
-        var uid = request.Uid ?? "";
-        if (string.IsNullOrEmpty(request.Uid)) return AdmissionResponses.BadRequest(uid, "the AdmissionReview request has no uid");
-        var requestKind = request.Kind?.Kind;
-        if (!string.Equals(requestKind, kind.Kind, StringComparison.Ordinal) || request.Kind?.Group != KaitoGroup.Name)
-            return AdmissionResponses.BadRequest(uid, $"this webhook admits {KaitoGroup.Name} {kind.Kind} objects, not {request.Kind?.Group}/{requestKind}");
-        if (request.Operation is not ("CREATE" or "UPDATE")) return AdmissionResponses.Allow(uid);
-        if (request.SubResource is { Length: > 0 }) return AdmissionResponses.Allow(uid);
-        if (request.Object is not { ValueKind: JsonValueKind.Object })
-            return AdmissionResponses.BadRequest(uid, $"the {request.Operation} request carries no {kind.Kind} object");
-        if (request.Operation == "UPDATE" && request.OldObject is not { ValueKind: JsonValueKind.Object })
-            return AdmissionResponses.BadRequest(uid, $"the UPDATE request carries no previous {kind.Kind} object");
+        if (uid.Length == 0) return AdmissionResponses.BadRequest(uid, "the AdmissionReview request has no uid");
+        if (!string.Equals(requestKind?.Kind, kind.Kind, StringComparison.Ordinal) || requestKind?.Group != KaitoGroup.Name)
+            return AdmissionResponses.BadRequest(uid, $"this webhook admits {KaitoGroup.Name} {kind.Kind} objects, not {requestKind?.Group}/{requestKind?.Kind}");
+        if (operation is not ("CREATE" or "UPDATE")) return AdmissionResponses.Allow(uid);
+        if (subResource is { Length: > 0 }) return AdmissionResponses.Allow(uid);
+        if (!hasObject) return AdmissionResponses.BadRequest(uid, $"the {operation} request carries no {kind.Kind} object");
+        if (operation == "UPDATE" && !hasOldObject) return AdmissionResponses.BadRequest(uid, $"the UPDATE request carries no previous {kind.Kind} object");
         // An object being deleted only waits for its finalizers: never block their removal (rules may have grown
         // stricter since it was created, and nothing will be reconciled from its spec again).
-        if (request.Operation == "UPDATE" && IsBeingDeleted(request.OldObject!.Value)) return AdmissionResponses.Allow(uid);
+        if (operation == "UPDATE" && oldObjectIsBeingDeleted()) return AdmissionResponses.Allow(uid);
         return null;
     }
 
-    async Task<ValidationResult> ValidateWorkspaceAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    async Task<ValidationResult> ValidateWorkspaceAsync(string operation, Workspace workspace, Workspace? old, CancellationToken cancellationToken)
     {
         var validator = new WorkspaceValidator(settings, cluster);
-        var workspace = Decode<Workspace>(request.Object!.Value);
-        return request.Operation == "UPDATE"
-            ? await validator.ValidateUpdateAsync(workspace, Decode<Workspace>(request.OldObject!.Value), cancellationToken)
+        return operation == "UPDATE"
+            ? await validator.ValidateUpdateAsync(workspace, old!, cancellationToken)
             : await validator.ValidateCreateAsync(workspace, cancellationToken);
     }
 
-    async Task<ValidationResult> ValidateRAGEngineAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    async Task<ValidationResult> ValidateRAGEngineAsync(string operation, RAGEngine ragEngine, RAGEngine? old, CancellationToken cancellationToken)
     {
         var validator = new RAGEngineValidator(settings, cluster);
-        var ragEngine = Decode<RAGEngine>(request.Object!.Value);
-        return request.Operation == "UPDATE"
-            ? await validator.ValidateUpdateAsync(ragEngine, Decode<RAGEngine>(request.OldObject!.Value), cancellationToken)
+        return operation == "UPDATE"
+            ? await validator.ValidateUpdateAsync(ragEngine, old!, cancellationToken)
             : await validator.ValidateCreateAsync(ragEngine, cancellationToken);
     }
+
+    static T? DecodeOld<T>(AdmissionRequest request) where T : class =>
+        request.Operation == "UPDATE" ? Decode<T>(request.OldObject!.Value) : null;
 
     static T Decode<T>(JsonElement element) =>
         element.Deserialize<T>(KubernetesOptions.Value) ?? throw new JsonException("the object is null");

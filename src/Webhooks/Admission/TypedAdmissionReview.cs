@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+
+namespace Kaito.Webhooks.Admission;
+
+/// <summary>
+/// An AdmissionReview whose objects decode straight into <typeparamref name="T"/> while the body is read: one
+/// pass over the bytes, where <see cref="AdmissionReview"/> keeps the objects as JSON and decodes them again.
+/// Every envelope field of <see cref="AdmissionReview"/> is here with the same type, so that a body one reading
+/// refuses the other refuses too.
+/// </summary>
+public sealed class TypedAdmissionReview<T> where T : class
+{
+    [JsonPropertyName("apiVersion")]
+    public string? ApiVersion { get; set; }
+
+    [JsonPropertyName("kind")]
+    public string? Kind { get; set; }
+
+    [JsonPropertyName("response")]
+    public AdmissionResponse? Response { get; set; }
+
+    [JsonPropertyName("request")]
+    public TypedAdmissionRequest<T>? Request { get; set; }
+}
+
+public sealed class TypedAdmissionRequest<T> where T : class
+{
+    [JsonPropertyName("uid")]
+    public string? Uid { get; set; }
+
+    [JsonPropertyName("kind")]
+    public GroupVersionKind? Kind { get; set; }
+
+    [JsonPropertyName("resource")]
+    public GroupVersionResource? Resource { get; set; }
+
+    [JsonPropertyName("subResource")]
+    public string? SubResource { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; set; }
+
+    [JsonPropertyName("operation")]
+    public string? Operation { get; set; }
+
+    [JsonPropertyName("object")]
+    public T? Object { get; set; }
+
+    [JsonPropertyName("oldObject")]
+    public T? OldObject { get; set; }
+
+    [JsonPropertyName("dryRun")]
+    public bool? DryRun { get; set; }
+}
