@@ -47,6 +47,15 @@ KC
 if alive kube-apiserver && ready; then
   log "control plane already running at $server"
 else
+  # Another checkout's cluster (or anything else) on our ports would make etcd or the API server fail later
+  # with a bare "address already in use"; say who holds the port and how to free it.
+  for port in "$ETCD_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      holder="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
+      where="${holder:+ by pid $holder ($(tr '\0' ' ' <"/proc/$holder/cmdline" 2>/dev/null | cut -c1-120))}"
+      die "127.0.0.1:$port is already in use$where. Another local cluster? Run 'make down' in that checkout, or set KAITO_ETCD_PORT, KAITO_ETCD_PEER_PORT and KAITO_APISERVER_PORT."
+    fi
+  done
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
   start etcd etcd --name kaito-local --data-dir "$ETCD_DATA" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
