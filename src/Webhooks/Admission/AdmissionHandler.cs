@@ -86,8 +86,8 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
         if (request is null) return null;
         var uid = request.Uid ?? "";
-        if (Precheck(kind, uid, request.Kind, request.Operation, request.SubResource, request.Object is not null,
-                request.OldObject is not null, () => request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
+        if (Precheck(kind, request, request.Object is not null, request.OldObject is not null,
+                () => request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
             return early;
         var operation = request.Operation!;
         return await AdmitAsync(kind, uid, request.Name ?? request.Object!.Metadata?.Name,
@@ -124,13 +124,12 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     }
 
     static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request) =>
-        Precheck(kind, request.Uid ?? "", request.Kind, request.Operation, request.SubResource,
-            request.Object is { ValueKind: JsonValueKind.Object }, request.OldObject is { ValueKind: JsonValueKind.Object },
+        Precheck(kind, request, request.Object is { ValueKind: JsonValueKind.Object }, request.OldObject is { ValueKind: JsonValueKind.Object },
             () => IsBeingDeleted(request.OldObject!.Value));
 
-    static AdmissionResponse? Precheck(AdmissionKind kind, string uid, GroupVersionKind? requestKind, string? operation, string? subResource,
-        bool hasObject, bool hasOldObject, Func<bool> oldObjectIsBeingDeleted)
+    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequestEnvelope request, bool hasObject, bool hasOldObject, Func<bool> oldObjectIsBeingDeleted)
     {
+        var (uid, requestKind, operation, subResource) = (request.Uid ?? "", request.Kind, request.Operation, request.SubResource);
         if (uid.Length == 0) return AdmissionResponses.BadRequest(uid, "the AdmissionReview request has no uid");
         if (!string.Equals(requestKind?.Kind, kind.Kind, StringComparison.Ordinal) || requestKind?.Group != KaitoGroup.Name)
             return AdmissionResponses.BadRequest(uid, $"this webhook admits {KaitoGroup.Name} {kind.Kind} objects, not {requestKind?.Group}/{requestKind?.Kind}");

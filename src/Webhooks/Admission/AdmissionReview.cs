@@ -23,7 +23,8 @@ public sealed class AdmissionReview
     public AdmissionResponse? Response { get; set; }
 }
 
-public sealed class AdmissionRequest
+/// <summary>What every AdmissionRequest says besides its objects; the objects are typed by the subclass.</summary>
+public abstract class AdmissionRequestEnvelope
 {
     [JsonPropertyName("uid")]
     public string? Uid { get; set; }
@@ -46,14 +47,18 @@ public sealed class AdmissionRequest
     [JsonPropertyName("operation")]
     public string? Operation { get; set; }
 
+    [JsonPropertyName("dryRun")]
+    public bool? DryRun { get; set; }
+}
+
+/// <summary>The objects kept as JSON: any shape arrives, and a field of the wrong type is named later.</summary>
+public sealed class AdmissionRequest : AdmissionRequestEnvelope
+{
     [JsonPropertyName("object")]
     public JsonElement? Object { get; set; }
 
     [JsonPropertyName("oldObject")]
     public JsonElement? OldObject { get; set; }
-
-    [JsonPropertyName("dryRun")]
-    public bool? DryRun { get; set; }
 }
 
 public sealed class GroupVersionKind

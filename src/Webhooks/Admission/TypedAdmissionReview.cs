@@ -23,35 +23,11 @@ public sealed class TypedAdmissionReview<T> where T : class
     public TypedAdmissionRequest<T>? Request { get; set; }
 }
 
-public sealed class TypedAdmissionRequest<T> where T : class
+public sealed class TypedAdmissionRequest<T> : AdmissionRequestEnvelope where T : class
 {
-    [JsonPropertyName("uid")]
-    public string? Uid { get; set; }
-
-    [JsonPropertyName("kind")]
-    public GroupVersionKind? Kind { get; set; }
-
-    [JsonPropertyName("resource")]
-    public GroupVersionResource? Resource { get; set; }
-
-    [JsonPropertyName("subResource")]
-    public string? SubResource { get; set; }
-
-    [JsonPropertyName("name")]
-    public string? Name { get; set; }
-
-    [JsonPropertyName("namespace")]
-    public string? Namespace { get; set; }
-
-    [JsonPropertyName("operation")]
-    public string? Operation { get; set; }
-
     [JsonPropertyName("object")]
     public T? Object { get; set; }
 
     [JsonPropertyName("oldObject")]
     public T? OldObject { get; set; }
-
-    [JsonPropertyName("dryRun")]
-    public bool? DryRun { get; set; }
 }
