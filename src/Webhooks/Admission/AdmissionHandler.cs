@@ -82,6 +82,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            LogOnePassDeclined(logger, kind.Kind, e.Message);
             return null;
         }
         if (request is null) return null;
@@ -194,6 +195,9 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} review read the tolerant way: {Problem}")]
+    static partial void LogOnePassDeclined(ILogger logger, string kind, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "defaulting skipped for a malformed {Kind} (request uid {Uid}): {Problem}")]
     static partial void LogMalformed(ILogger logger, string uid, string kind, string problem);
