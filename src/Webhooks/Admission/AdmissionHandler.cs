@@ -68,8 +68,8 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     /// </summary>
     public Task<AdmissionResponse?> ValidateAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
         kind == AdmissionKind.Workspace
-            ? ValidateTypedAsync<Workspace>(kind, review, (operation, obj, old, token) => ValidateWorkspaceAsync(operation, obj, old, token), cancellationToken)
-            : ValidateTypedAsync<RAGEngine>(kind, review, (operation, obj, old, token) => ValidateRAGEngineAsync(operation, obj, old, token), cancellationToken);
+            ? ValidateTypedAsync<Workspace>(kind, review, ValidateWorkspaceAsync, cancellationToken)
+            : ValidateTypedAsync<RAGEngine>(kind, review, ValidateRAGEngineAsync, cancellationToken);
 
     async Task<AdmissionResponse?> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
         Func<string, T, T?, CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)

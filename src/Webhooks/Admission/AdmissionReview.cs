@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Kaito.Webhooks.Admission;
 
-/// <summary>admission.k8s.io/v1 AdmissionReview, the parts this operator reads and writes.</summary>
-public sealed class AdmissionReview
+/// <summary>What every admission.k8s.io/v1 AdmissionReview says besides its request.</summary>
+public abstract class AdmissionReviewEnvelope
 {
     public const string ApiVersionV1 = "admission.k8s.io/v1";
 
@@ -14,13 +14,17 @@ public sealed class AdmissionReview
     [JsonPropertyName("kind")]
     public string? Kind { get; set; }
 
-    [JsonPropertyName("request")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public AdmissionRequest? Request { get; set; }
-
     [JsonPropertyName("response")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AdmissionResponse? Response { get; set; }
+}
+
+/// <summary>admission.k8s.io/v1 AdmissionReview, the parts this operator reads and writes.</summary>
+public sealed class AdmissionReview : AdmissionReviewEnvelope
+{
+    [JsonPropertyName("request")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AdmissionRequest? Request { get; set; }
 }
 
 /// <summary>What every AdmissionRequest says besides its objects; the objects are typed by the subclass.</summary>

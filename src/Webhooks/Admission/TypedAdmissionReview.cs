@@ -5,20 +5,10 @@ namespace Kaito.Webhooks.Admission;
 /// <summary>
 /// An AdmissionReview whose objects decode straight into <typeparamref name="T"/> while the body is read: one
 /// pass over the bytes, where <see cref="AdmissionReview"/> keeps the objects as JSON and decodes them again.
-/// Every envelope field of <see cref="AdmissionReview"/> is here with the same type, so that a body one reading
-/// refuses the other refuses too.
+/// Both share their envelopes, so that a body one reading refuses the other refuses too.
 /// </summary>
-public sealed class TypedAdmissionReview<T> where T : class
+public sealed class TypedAdmissionReview<T> : AdmissionReviewEnvelope where T : class
 {
-    [JsonPropertyName("apiVersion")]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("response")]
-    public AdmissionResponse? Response { get; set; }
-
     [JsonPropertyName("request")]
     public TypedAdmissionRequest<T>? Request { get; set; }
 }
