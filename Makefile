@@ -70,8 +70,8 @@ golden: ## rewrite the golden files: manifests from examples/ and helm template 
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Charts.Tests --filter FullyQualifiedName~Helm_template
 
 .PHONY: bench-webhooks
-bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 10 s each in 10 interleaved rounds)
-	$(DOTNET) run -c Release --project bench/Kaito.WebhookBench
+bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds)
+	@bash hack/bench-webhooks.sh
 
 .PHONY: bench-convergence
 bench-convergence: up ## 200 Workspaces at once, JIT vs Native AOT operator: time to converge, writes per Workspace, idle writes, peak RSS

@@ -28,9 +28,15 @@ static class BenchServers
                 new AdmissionHandler(new AdmissionSettings(), null, sp.GetRequiredService<ILogger<AdmissionHandler>>())),
             app => app.MapWebhooks());
 
+    /// <summary>The leanest endpoint: a plain RequestDelegate that ignores the body and writes fixed bytes.</summary>
     public static Task<(WebApplication App, Uri Address)> StartBareAsync(X509Certificate2 certificate) =>
         StartAsync(certificate, _ => { },
-            app => app.MapPost("/bare", () => Results.Bytes(BareResponse, "application/json")));
+            app => app.MapPost("/bare", context =>
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = BareResponse.Length;
+                return context.Response.Body.WriteAsync(BareResponse).AsTask();
+            }));
 
     static async Task<(WebApplication, Uri)> StartAsync(X509Certificate2 certificate, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
