@@ -90,6 +90,7 @@ public sealed class OperatorProcessTests
     [InlineData(new[] { "--feature-gates", "warpDrive=true" }, "unknown gate \"warpDrive\"")]
     [InlineData(new[] { "--webhook-port", "99999" }, "--webhook-port must be a port number")]
     [InlineData(new[] { "--workers", "0" }, "--workers must be a number of reconcile workers")]
+    [InlineData(new[] { "--register-webhooks", "sometimes" }, "--register-webhooks must be true, ca-bundle or false")]
     public void Bad_flags_fail_at_startup_with_the_reason(string[] args, string expected)
     {
         var error = Assert.Throws<OptionsException>(() => OperatorHost.Build(args));
