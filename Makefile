@@ -48,7 +48,7 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 .PHONY: test
 test: up build ## everything needed, then all test projects (unit, control plane, e2e, helm)
 	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category!=Exclusive"
-	@echo "==> helm install tests (they stop the local operator for their duration, so they run last)"
+	@echo "==> helm install tests (a second operator reconciles every namespace while they run, so they run last)"
 	$(DOTNET) test tests/Charts.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 
 .PHONY: bench
@@ -64,6 +64,11 @@ cli: ## publish kubectl-kaito to .local/bin (add it to PATH for `kubectl kaito .
 golden: ## rewrite the golden files: manifests from examples/ and helm template output
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Reconcilers.Tests --filter FullyQualifiedName~Golden
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Charts.Tests --filter FullyQualifiedName~Helm_template
+
+.PHONY: helm-lint
+helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, else helm on PATH)
+	@source $(CLUSTER)/common.sh; helm="$$HELM_DIR/helm"; [[ -x "$$helm" ]] || helm="$$(command -v helm)" || die "no helm; run 'make prereqs'"; \
+	  for chart in charts/kaito/*/; do "$$helm" lint --strict "$$chart"; done
 
 .PHONY: bench-webhooks
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint (32 workers, 3 s warm-up, 10 s each)
