@@ -69,6 +69,11 @@ golden: ## rewrite the golden files: manifests from examples/ and helm template 
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Reconcilers.Tests --filter FullyQualifiedName~Golden
 	UPDATE_GOLDEN=1 $(DOTNET) test tests/Charts.Tests --filter FullyQualifiedName~Helm_template
 
+.PHONY: helm-lint
+helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, else helm on PATH)
+	@source $(CLUSTER)/common.sh; helm="$$HELM_DIR/helm"; [[ -x "$$helm" ]] || helm="$$(command -v helm)" || die "no helm; run 'make prereqs'"; \
+	  for chart in charts/kaito/*/; do "$$helm" lint --strict "$$chart"; done
+
 .PHONY: bench-webhooks
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds)
 	@bash hack/bench-webhooks.sh

@@ -14,7 +14,7 @@ public sealed record OperatorOptions(
     string WebhookService,
     string? CertDirectory,
     string CertSecret,
-    bool RegisterWebhooks,
+    WebhookRegistration RegisterWebhooks,
     AdmissionSettings Admission,
     bool RunReconcilers = true,
     int Workers = 4,
@@ -46,6 +46,20 @@ public sealed record OperatorOptions(
             if (int.TryParse(text, out var workers) && workers is > 0 and <= 64) return workers;
             errors.Add($"--workers must be a number of reconcile workers (1-64), got \"{text}\"");
             return 4;
+        }
+
+        WebhookRegistration Registration()
+        {
+            var text = Get("register-webhooks", "true").ToLowerInvariant();
+            switch (text)
+            {
+                case "true": return WebhookRegistration.Full;
+                case "ca-bundle": return WebhookRegistration.CaBundle;
+                case "false": return WebhookRegistration.None;
+                default:
+                    errors.Add($"--register-webhooks must be true, ca-bundle or false, got \"{text}\"");
+                    return WebhookRegistration.Full;
+            }
         }
 
         bool LogFormat()
@@ -85,7 +99,7 @@ public sealed record OperatorOptions(
             Get("webhook-service", "kaito-workspace"),
             config["cert-dir"],
             Get("cert-secret", "kaito-webhook-cert"),
-            !string.Equals(config["register-webhooks"], "false", StringComparison.OrdinalIgnoreCase),
+            Registration(),
             new AdmissionSettings(provisioning, cloud, gates, ns),
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
             Workers(),
@@ -105,6 +119,19 @@ public sealed record OperatorOptions(
         errors.Add(message);
         return NodeProvisioning.GpuProvisioner;
     }
+}
+
+/// <summary>What the operator writes into the webhook configurations (--register-webhooks).</summary>
+public enum WebhookRegistration
+{
+    /// <summary>true: creates and updates &lt;prefix&gt;-mutating/validating-webhooks whole (the local operator of `make up`).</summary>
+    Full,
+
+    /// <summary>ca-bundle: the configurations belong to the Helm chart; the operator only keeps their caBundle current.</summary>
+    CaBundle,
+
+    /// <summary>false: never touches them (cert-manager's cainjector fills caBundle, or a test serves without registering).</summary>
+    None,
 }
 
 public sealed class OptionsException(IReadOnlyList<string> errors) : Exception(string.Join("\n", errors))

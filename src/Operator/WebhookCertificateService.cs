@@ -25,21 +25,30 @@ public sealed partial class WebhookCertificateService(
         var files = options.CertDirectory is { } dir ? new FileCertificateSource(dir) : null;
         var secret = files is null ? SecretSource() : null;
         string? registeredCa = null;
+        var registration = options.RegisterWebhooks;
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            var delay = files is null ? TimeSpan.FromHours(1) : TimeSpan.FromSeconds(10);
+            // The chart's configurations can be replaced under us (helm upgrade --force, a new webhook): look again often.
+            var delay = files is not null ? TimeSpan.FromSeconds(10)
+                : registration == WebhookRegistration.CaBundle ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(1);
             try
             {
                 var bundle = files is not null ? files.ReadIfChanged() : await secret!.EnsureAsync(stoppingToken);
                 if (bundle is not null) serving.Use(bundle);
-                if (options.RegisterWebhooks && serving.Bundle is { } current && current.CaPem != registeredCa)
+                if (registration == WebhookRegistration.Full && serving.Bundle is { } current && current.CaPem != registeredCa)
                 {
                     await registrar.RegisterAsync(current.CaPem, stoppingToken);
                     registeredCa = current.CaPem;
                     LogRegistered(logger, options.WebhookUrl ?? $"service {options.Namespace}/{options.WebhookService}");
                 }
-                readiness.WebhooksReady = serving.IsLoaded && (!options.RegisterWebhooks || registeredCa is not null);
+                else if (registration == WebhookRegistration.CaBundle && serving.Bundle is { } served)
+                {
+                    if (await registrar.InjectCaBundleAsync(served.CaPem, stoppingToken) > 0)
+                        LogCaInjected(logger, registrar.MutatingName, registrar.ValidatingName);
+                    registeredCa = served.CaPem;
+                }
+                readiness.WebhooksReady = serving.IsLoaded && (registration == WebhookRegistration.None || registeredCa is not null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -61,6 +70,9 @@ public sealed partial class WebhookCertificateService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "webhook configurations registered for {Endpoint}")]
     static partial void LogRegistered(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CA bundle written into webhook configurations {Mutating} and {Validating}")]
+    static partial void LogCaInjected(ILogger logger, string mutating, string validating);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook certificate or registration failed; retrying in 5s")]
     static partial void LogCertificateFailure(ILogger logger, Exception exception);

@@ -34,14 +34,66 @@ public sealed class ChartTemplateTests
             return;
         }
         Assert.True(File.Exists(golden), $"{golden} is missing; run `make golden`");
-        var expected = (await File.ReadAllTextAsync(golden)).ReplaceLineEndings("\n");
-        var actual = rendered.StdOut.ReplaceLineEndings("\n");
-        if (expected == actual) return;
-        var (e, a) = (expected.Split('\n'), actual.Split('\n'));
+        if (Difference(await File.ReadAllTextAsync(golden), rendered.StdOut) is { } difference)
+            Assert.Fail($"helm template of {chart} ({variant}) differs from {golden} {difference}\nIf the change is intended, run `make golden` and review the diff.");
+    }
+
+    /// <summary>Where <paramref name="actual"/> first departs from <paramref name="expected"/>; null when they are equal.</summary>
+    static string? Difference(string expected, string actual)
+    {
+        var (e, a) = (expected.ReplaceLineEndings("\n").Split('\n'), actual.ReplaceLineEndings("\n").Split('\n'));
+        if (e.SequenceEqual(a)) return null;
         var line = Enumerable.Range(0, Math.Min(e.Length, a.Length)).FirstOrDefault(i => e[i] != a[i], Math.Min(e.Length, a.Length));
-        Assert.Fail($"helm template of {chart} ({variant}) differs from {golden} at line {line + 1}:\n" +
-            $"  expected: {(line < e.Length ? e[line] : "<end>")}\n  actual:   {(line < a.Length ? a[line] : "<end>")}\n" +
-            "If the change is intended, run `make golden` and review the diff.");
+        return $"at line {line + 1}:\n  expected: {(line < e.Length ? e[line] : "<end>")}\n  actual:   {(line < a.Length ? a[line] : "<end>")}";
+    }
+
+    [Fact]
+    public async Task A_changed_template_no_longer_matches_the_golden_file()
+    {
+        // A copy of the chart with one template edited the way a careless change would.
+        var copy = Directory.CreateTempSubdirectory("kaito-chart-").FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(Helm.Chart("workspace"), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(Helm.Chart("workspace"), file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var service = Path.Combine(copy, "templates", "service.yaml");
+            await File.WriteAllTextAsync(service, (await File.ReadAllTextAsync(service)).Replace("port: 443", "port: 8443", StringComparison.Ordinal));
+
+            var rendered = await Helm.RunAsync("template", "kaito-workspace", copy, "--namespace", "kaito-system");
+            var golden = await File.ReadAllTextAsync(RepositoryPaths.Combine("tests", "Charts.Tests", "Golden", "workspace-default.yaml"));
+
+            Assert.True(rendered.Succeeded, rendered.ToString());
+            var difference = Difference(golden, rendered.StdOut);
+            Assert.NotNull(difference);
+            Assert.Contains("port: 8443", difference, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_namespace_selector_value_replaces_the_default_one_in_both_configurations()
+    {
+        var rendered = await Helm.RunAsync("template", "kaito-workspace", Helm.Chart("workspace"), "--namespace", "kaito-system",
+            "--show-only", "templates/webhooks.yaml", "--set", "webhook.namespaceSelector.matchLabels.team=ml");
+
+        Assert.True(rendered.Succeeded, rendered.ToString());
+        var configurations = k8s.KubernetesYaml.LoadAllFromString(rendered.StdOut);
+        var selectors = configurations.OfType<k8s.Models.V1MutatingWebhookConfiguration>().SelectMany(c => c.Webhooks.Select(w => w.NamespaceSelector))
+            .Concat(configurations.OfType<k8s.Models.V1ValidatingWebhookConfiguration>().SelectMany(c => c.Webhooks.Select(w => w.NamespaceSelector)))
+            .ToList();
+        Assert.Equal(2, selectors.Count);
+        Assert.All(selectors, s =>
+        {
+            Assert.Equal("ml", s.MatchLabels["team"]);
+            Assert.Null(s.MatchExpressions);
+        });
     }
 
     [Theory]

@@ -93,6 +93,7 @@ public sealed class OperatorProcessTests
     [InlineData(new[] { "--controllers", "workspace,inferenceset" }, "--controllers must list workspace and/or ragengine")]
     [InlineData(new[] { "--log-format", "xml" }, "--log-format must be json or text")]
     [InlineData(new[] { "--rag-image", "Not An Image" }, "--rag-image \"Not An Image\" is not an image reference")]
+    [InlineData(new[] { "--register-webhooks", "sometimes" }, "--register-webhooks must be true, ca-bundle or false")]
     public void Bad_flags_fail_at_startup_with_the_reason(string[] args, string expected)
     {
         var error = Assert.Throws<OptionsException>(() => OperatorHost.Build(args));

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
@@ -19,9 +20,10 @@ public sealed record WebhookEndpoint(string? BaseUrl = null, string? ServiceName
 }
 
 /// <summary>
-/// Creates or updates the mutating and validating webhook configurations with the current CA, by
-/// server-side apply. Status subresources are not matched: the operator's status writes never pass
-/// through spec rules.
+/// Either owns the mutating and validating webhook configurations (<see cref="RegisterAsync"/>: creates or updates
+/// them whole with the current CA, by server-side apply; the local `make up` operator) or only keeps the caBundle
+/// of configurations someone else created current (<see cref="InjectCaBundleAsync"/>: the Helm charts).
+/// Status subresources are not matched: the operator's status writes never pass through spec rules.
 /// </summary>
 public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoint)
 {
@@ -88,6 +90,49 @@ public sealed class WebhookRegistrar(IKubernetes client, WebhookEndpoint endpoin
             new V1Patch(mutating, V1Patch.PatchType.ApplyPatch), MutatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
         await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(
             new V1Patch(validating, V1Patch.PatchType.ApplyPatch), ValidatingName, fieldManager: FieldManager, force: true, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the caBundle of every webhook in the two configurations equal to <paramref name="caPem"/> and
+    /// touches nothing else: the configurations belong to whoever created them (the Helm chart), so their rules,
+    /// clientConfig target, selectors, timeout and failure policy stay as the chart's values say. One JSON patch per
+    /// configuration, guarded by a test of each webhook's name; no write when every caBundle already matches.
+    /// Returns how many configurations were patched.
+    /// </summary>
+    public async Task<int> InjectCaBundleAsync(string caPem, CancellationToken cancellationToken)
+    {
+        var ca = Encoding.UTF8.GetBytes(caPem);
+        var patched = 0;
+        var mutating = await client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(MutatingName, cancellationToken: cancellationToken);
+        if (CaBundlePatch(mutating.Webhooks?.Select(w => (w.Name, w.ClientConfig?.CaBundle)), ca) is { } mutatingPatch)
+        {
+            await client.AdmissionregistrationV1.PatchMutatingWebhookConfigurationAsync(mutatingPatch, MutatingName, fieldManager: FieldManager, cancellationToken: cancellationToken);
+            patched++;
+        }
+        var validating = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(ValidatingName, cancellationToken: cancellationToken);
+        if (CaBundlePatch(validating.Webhooks?.Select(w => (w.Name, w.ClientConfig?.CaBundle)), ca) is { } validatingPatch)
+        {
+            await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(validatingPatch, ValidatingName, fieldManager: FieldManager, cancellationToken: cancellationToken);
+            patched++;
+        }
+        return patched;
+    }
+
+    /// <summary>The JSON patch that sets caBundle on each webhook lacking <paramref name="ca"/>; null when none does.</summary>
+    public static V1Patch? CaBundlePatch(IEnumerable<(string Name, byte[]? CaBundle)>? webhooks, byte[] ca)
+    {
+        var operations = new JsonArray();
+        var index = 0;
+        foreach (var (name, current) in webhooks ?? [])
+        {
+            if (current is null || !current.AsSpan().SequenceEqual(ca))
+            {
+                operations.Add(new JsonObject { ["op"] = "test", ["path"] = $"/webhooks/{index}/name", ["value"] = name });
+                operations.Add(new JsonObject { ["op"] = "add", ["path"] = $"/webhooks/{index}/clientConfig/caBundle", ["value"] = Convert.ToBase64String(ca) });
+            }
+            index++;
+        }
+        return operations.Count == 0 ? null : new V1Patch(operations.ToJsonString(), V1Patch.PatchType.JsonPatch);
     }
 
     V1LabelSelector NotExcluded() => new()

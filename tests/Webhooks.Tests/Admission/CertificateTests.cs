@@ -26,6 +26,29 @@ public sealed class CertificateTests
     }
 
     [Fact]
+    public void Ca_bundle_patch_touches_only_the_webhooks_lacking_the_ca_and_guards_each_by_name()
+    {
+        var ca = System.Text.Encoding.UTF8.GetBytes("-----BEGIN CERTIFICATE-----\nnew\n-----END CERTIFICATE-----\n");
+        var old = System.Text.Encoding.UTF8.GetBytes("old");
+
+        var patch = WebhookRegistrar.CaBundlePatch([("mutation.workspace.kaito.sh", null), ("mutation.other", ca), ("mutation.third", old)], ca);
+        var none = WebhookRegistrar.CaBundlePatch([("mutation.workspace.kaito.sh", ca)], ca);
+
+        Assert.Null(none);
+        Assert.NotNull(patch);
+        Assert.Equal(k8s.Models.V1Patch.PatchType.JsonPatch, patch.Type);
+        var operations = System.Text.Json.Nodes.JsonNode.Parse((string)patch.Content)!.AsArray();
+        Assert.Equal(
+            [
+                """{"op":"test","path":"/webhooks/0/name","value":"mutation.workspace.kaito.sh"}""",
+                $$"""{"op":"add","path":"/webhooks/0/clientConfig/caBundle","value":"{{Convert.ToBase64String(ca)}}"}""",
+                """{"op":"test","path":"/webhooks/2/name","value":"mutation.third"}""",
+                $$"""{"op":"add","path":"/webhooks/2/clientConfig/caBundle","value":"{{Convert.ToBase64String(ca)}}"}""",
+            ],
+            operations.Select(o => o!.ToJsonString()));
+    }
+
+    [Fact]
     public void Mismatched_or_garbage_pem_is_rejected()
     {
         var one = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));

@@ -46,9 +46,13 @@ failurePolicy: {{ .Values.webhook.failurePolicy }}
 matchPolicy: Equivalent
 timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
 namespaceSelector:
+{{- with .Values.webhook.namespaceSelector }}
+  {{- toYaml . | nindent 2 }}
+{{- else }}
   matchExpressions:
     - {key: kaito.sh/admission, operator: NotIn, values: ["disabled"]}
     - {key: kubernetes.io/metadata.name, operator: NotIn, values: [{{ list "kube-system" .Release.Namespace | sortAlpha | uniq | join ", " }}]}
+{{- end }}
 rules:
   - apiGroups: ["kaito.sh"]
     apiVersions: ["v1alpha1", "v1beta1"]
