@@ -75,7 +75,7 @@ helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, 
 	  for chart in charts/kaito/*/; do "$$helm" lint --strict "$$chart"; done
 
 .PHONY: bench-webhooks
-bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds)
+bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds), JIT and Native AOT builds
 	@bash hack/bench-webhooks.sh
 
 .PHONY: bench-convergence

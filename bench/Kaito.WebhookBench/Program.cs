@@ -47,6 +47,7 @@ WrkTarget[] targets =
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"wrk, {workers} connections (1 worker: 1); warm-up {warmUpSeconds} s x 3 per endpoint, then {rounds} interleaved rounds of {sliceSeconds} s per endpoint; HTTPS (TLS 1.2/1.3) on 127.0.0.1"));
+Console.WriteLine($"build: {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}");
 Console.WriteLine($"body: phi-3.5 Workspace CREATE AdmissionReview as kubectl apply sends it ({body.Length} bytes)");
 Console.WriteLine($"note: wrk and both servers share this machine's {Environment.ProcessorCount} cores; with {workers} requests always in flight, latency is mostly queueing (mean ≈ {workers} / throughput).");
 if (File.Exists("/proc/loadavg")) Console.WriteLine($"      load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");

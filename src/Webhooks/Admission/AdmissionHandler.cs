@@ -78,7 +78,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         TypedAdmissionRequest<T>? request;
         try
         {
-            request = JsonSerializer.Deserialize<TypedAdmissionReview<T>>(review.Span, KubernetesOptions.Value)?.Request;
+            request = JsonSerializer.Deserialize<TypedAdmissionReview<T>>(review.Span, TypedReviewJson.KubernetesOptions)?.Request;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -164,16 +164,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         request.Operation == "UPDATE" ? Decode<T>(request.OldObject!.Value) : null;
 
     static T Decode<T>(JsonElement element) =>
-        element.Deserialize<T>(KubernetesOptions.Value) ?? throw new JsonException("the object is null");
-
-    // The client's own serializer settings (its converters for quantities, int-or-string, times), so objects
-    // decode straight from the parsed request instead of going through a string and a second parse.
-    static readonly Lazy<JsonSerializerOptions> KubernetesOptions = new(() =>
-    {
-        JsonSerializerOptions? captured = null;
-        KubernetesJson.AddJsonOptions(options => captured = options);
-        return captured ?? throw new InvalidOperationException("KubernetesJson exposed no serializer options");
-    });
+        element.Deserialize<T>(TypedReviewJson.ReflectionKubernetesOptions) ?? throw new JsonException("the object is null");
 
     static bool IsBeingDeleted(JsonElement element) =>
         element.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using k8s;
+using Kaito.Api.V1Beta1;
+
+namespace Kaito.Webhooks.Admission;
+
+/// <summary>
+/// Compile-time metadata for the typed reviews, read with the Kubernetes client's converters (quantities,
+/// int-or-string, times, enums as strings). Under Native AOT, the reflection-based metadata sets every property
+/// through reflection; the generated metadata calls the setters directly.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(TypedAdmissionReview<Workspace>))]
+[JsonSerializable(typeof(TypedAdmissionReview<RAGEngine>))]
+sealed partial class TypedReviewJson : JsonSerializerContext
+{
+    /// <summary>The client's own options (<see cref="Kubernetes"/>), reflection only: the tolerant path's reading, and the baseline the tests compare against.</summary>
+    public static JsonSerializerOptions ReflectionKubernetesOptions { get; } = CaptureClientOptions();
+
+    /// <summary>The same options, with the generated metadata asked first.</summary>
+    public static JsonSerializerOptions KubernetesOptions { get; } = CreateKubernetesOptions();
+
+    static JsonSerializerOptions CreateKubernetesOptions()
+    {
+        var options = new JsonSerializerOptions(ReflectionKubernetesOptions);
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, ReflectionKubernetesOptions.TypeInfoResolver);
+        options.MakeReadOnly();
+        return options;
+    }
+
+    static JsonSerializerOptions CaptureClientOptions()
+    {
+        JsonSerializerOptions? captured = null;
+        KubernetesJson.AddJsonOptions(options => captured = options);
+        return captured ?? throw new InvalidOperationException("KubernetesJson exposed no serializer options");
+    }
+}
