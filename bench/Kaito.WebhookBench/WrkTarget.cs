@@ -22,8 +22,6 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
     long requests, errors;
     double seconds;
 
-    public string Name => name;
-
     /// <summary>The script wrk runs: POST the body file with a JSON content type; report the histogram when done.</summary>
     public static string Script(string bodyPath) => $$"""
         local file = assert(io.open("{{bodyPath}}", "rb"))
