@@ -43,7 +43,7 @@ clean() {
   fi
 }
 
-command -v bc >/dev/null || as_root apt-get install -y -qq bc >/dev/null
+command -v bc >/dev/null || apt_install bc
 declare -A result
 for build in $BUILDS; do
   clean

@@ -7,11 +7,7 @@
 source "$(dirname "$0")/local-cluster/common.sh"
 BUILDS="jit aot"
 if [[ "${1:-}" == "--builds" ]]; then BUILDS="$2"; shift 2; fi
-if ! command -v wrk >/dev/null; then
-  log "installing wrk (apt)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null \
-    || { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
-fi
+command -v wrk >/dev/null || apt_install wrk
 cd "$REPO_ROOT"
 DOTNET="${DOTNET:-dotnet}"
 status=0

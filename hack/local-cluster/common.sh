@@ -28,6 +28,17 @@ control_plane_bin() {
 }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# Installs the Debian packages that are missing (apt-get update once, only when something is).
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ $apt_updated -eq 0 ]]; then log "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
+  log "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 WEBHOOK_PORT="${KAITO_WEBHOOK_PORT:-19443}"
 HEALTH_PORT="${KAITO_HEALTH_PORT:-18081}"
 OPERATOR_NAMESPACE="${KAITO_NAMESPACE:-kaito-system}"

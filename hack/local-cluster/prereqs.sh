@@ -4,16 +4,6 @@
 # and, unless KUBEBUILDER_ASSETS is set, golang + the Kubernetes sources to build from.
 source "$(dirname "$0")/common.sh"
 
-apt_updated=0
-apt_install() {
-  local missing=()
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  if [[ $apt_updated -eq 0 ]]; then log "apt-get update"; as_root apt-get update -qq; apt_updated=1; fi
-  log "apt-get install ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-
 apt_install etcd-server openssl jq rsync curl ca-certificates
 
 if [[ -z "${KUBEBUILDER_ASSETS:-}" && ! -x "$K8S_BIN/kube-apiserver" ]]; then
