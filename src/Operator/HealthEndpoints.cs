@@ -7,9 +7,7 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", static () => TypedResults.Text("ok"));
-        endpoints.MapGet("/readyz", static (OperatorReadiness readiness) => readiness.WebhooksReady
-            ? Results.Text("ok")
-            : Results.Text("webhook certificate or registration pending", statusCode: StatusCodes.Status503ServiceUnavailable));
+        endpoints.MapGet("/readyz", static (OperatorReadiness readiness) => Ready(readiness, InformerHealth.Default));
         endpoints.MapGet("/metrics", static (ApiRequestCounter api) => TypedResults.Text(
             RuntimeMetrics.Default.Render()
             + $"# TYPE kaito_api_requests_total counter\nkaito_api_requests_total{{verb=\"read\"}} {api.Reads}\nkaito_api_requests_total{{verb=\"write\"}} {api.Writes}\nkaito_api_requests_total{{verb=\"lease\"}} {api.LeaseWrites}\n"
@@ -17,5 +15,18 @@ public static class HealthEndpoints
             + $"# TYPE kaito_process_rss_bytes gauge\nkaito_process_rss_bytes {Environment.WorkingSet}\n",
             "text/plain; version=0.0.4"));
         return endpoints;
+    }
+
+    /// <summary>
+    /// Ready when the webhooks serve and every informer of a running controller has synced and keeps its watch
+    /// (one failing for <see cref="InformerOptions.StalledAfter"/> is named, so the leader's trouble is visible).
+    /// </summary>
+    static IResult Ready(OperatorReadiness readiness, InformerHealth informers)
+    {
+        if (!readiness.WebhooksReady) return Results.Text("webhook certificate or registration pending", statusCode: StatusCodes.Status503ServiceUnavailable);
+        var stalled = informers.Stalled(InformerOptions.Default.StalledAfter);
+        return stalled.Count == 0
+            ? Results.Text("ok")
+            : Results.Text("informers stalled:\n" + string.Join('\n', stalled) + "\n", statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -19,14 +19,14 @@ public sealed class RAGEngineControllerHost
 
     public RAGEngineControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 2)
     {
-        informers = new InformerSet(loggers.CreateLogger("informer"));
-        var ragEngines = informers.Add<RAGEngine, RAGEngineList>(ResourceSources.RAGEngines(client));
-        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
-        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client), CacheTrims.Node);
-        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
-        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
-        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), CacheTrims.Service);
-        var configMaps = informers.Add<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(client, Owned), CacheTrims.ConfigMap);
+        informers = new InformerSet("ragengine", loggers.CreateLogger("informer"));
+        var ragEngines = informers.Add(ResourceSources.RAGEngines(client));
+        var nodeClaims = informers.Add(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
+        var nodes = informers.Add(ResourceSources.Nodes(client), CacheTrims.Node);
+        var pods = informers.Add(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
+        var deployments = informers.Add(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
+        var services = informers.Add(ResourceSources.Services(client, Owned), CacheTrims.Service);
+        var configMaps = informers.Add(ResourceSources.ConfigMaps(client, Owned), CacheTrims.ConfigMap);
 
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("ragengine"));

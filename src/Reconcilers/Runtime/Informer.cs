@@ -7,35 +7,47 @@ using Microsoft.Extensions.Logging;
 
 namespace Kaito.Reconcilers.Runtime;
 
-/// <summary>How to list and to watch one kind (typed client calls), for an <see cref="Informer{T, TList}"/>.</summary>
-public sealed record ResourceSource<TList>(
-    string Name,
-    Func<CancellationToken, Task<TList>> List,
-    Func<string, int, CancellationToken, Task<HttpOperationResponse<TList>>> Watch);
-
 /// <summary>
-/// A cache of one kind kept current by list + watch: watches resume from the last resourceVersion
-/// (bookmarks keep it fresh), a 410 Gone re-lists and replays the difference as events, and a watch that
-/// goes silent longer than the server timeout is restarted. Handlers run after the cache is updated.
+/// A cache of one kind kept current by list + watch. Each attempt lists (in pages) when it has no resourceVersion,
+/// then watches from it; bookmarks keep the resourceVersion fresh. How a watch ends decides what comes next:
+/// <list type="bullet">
+/// <item>the server's timeout, or the watchdog for a watch silent too long: resume from the same resourceVersion;</item>
+/// <item>410 Expired (an ERROR event or the response's status, as after an API server restart): relist, replaying
+/// the difference as events, and watch from the new resourceVersion (within the same attempt when it had not listed);</item>
+/// <item>another ERROR event, or a watch that ends at once: relist; a failed request or a broken connection: resume
+/// from the same resourceVersion.</item>
+/// </list>
+/// Attempts are rate-limited: after a watch that stayed open <see cref="InformerOptions.HealthyWatch"/> the next
+/// starts at once, after a failed or short one with <see cref="ResumeBackoff"/>. Each episode of failures logs one
+/// warning naming the kind and the reason, and one line when the kind watches again. Handlers run after the cache
+/// is updated; one that throws is logged and does not stop the watch.
 /// </summary>
 /// <param name="trim">Drops parts of each object no reader of this cache needs (see <see cref="CacheTrims"/>), before it is cached.</param>
-public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILogger logger, TimeSpan? watchTimeout = null, Action<T>? trim = null) : IResourceCache<T>
+public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger, InformerOptions? options = null, Action<T>? trim = null,
+    TimeProvider? timeProvider = null, Random? jitter = null) : IResourceCache<T>
     where T : IKubernetesObject<V1ObjectMeta>
-    where TList : IKubernetesObject<V1ListMeta>, IItems<T>
 {
     readonly ConcurrentDictionary<ObjectKey, T> items = new();
-    readonly TimeSpan timeout = watchTimeout ?? TimeSpan.FromMinutes(5);
+    readonly InformerOptions settings = options ?? InformerOptions.Default;
+    readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+    readonly Random random = jitter ?? Random.Shared;
     readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    string? resourceVersion;
+    int failures;
 
     /// <summary>(event, new object, previous object) after the cache changed.</summary>
     public event Action<WatchEventType, T, T?>? Changed;
 
+    public InformerStatus Status { get; } = new(source.Name, timeProvider ?? TimeProvider.System);
+
+    public string Kind => source.Name;
+
     public bool HasSynced => synced.Task.IsCompleted;
 
-    public int Relists { get; private set; }
+    public long Relists => Status.Relists;
 
-    /// <summary>Watches that ended without an error (server timeout, idle end, watchdog), each resumed in place.</summary>
-    public int WatchesEnded { get; private set; }
+    /// <summary>Watches that ended and were resumed, for any reason.</summary>
+    public long WatchesEnded => Status.RestartCount;
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => synced.Task.WaitAsync(cancellationToken);
 
@@ -47,97 +59,173 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        string? resourceVersion = null;
-        var backoff = TimeSpan.FromSeconds(1);
         while (!cancellationToken.IsCancellationRequested)
         {
-            try
+            var delay = ResumeBackoff.Delay(failures, random.NextDouble(), settings);
+            if (delay > TimeSpan.Zero)
             {
-                resourceVersion ??= await RelistAsync(cancellationToken);
-                resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
-                backoff = TimeSpan.FromSeconds(1);
+                LogBackoff(logger, source.Name, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (cancellationToken.IsCancellationRequested) break;
             }
-            catch (Exception e) when (IsGone(e))
+            var failure = await AttemptAsync(cancellationToken);
+            if (cancellationToken.IsCancellationRequested) break;
+            if (failure is null)
             {
-                LogExpired(logger, source.Name);
-                resourceVersion = null;
+                failures = 0;
+                continue;
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            failures++;
+            if (Status.Failed(failure)) LogEpisode(logger, source.Name, failure);
+            else LogStillFailing(logger, source.Name, failures, failure);
+        }
+    }
+
+    /// <summary>One list (when needed) and watch; null when the watch was healthy, else why the attempt failed.</summary>
+    async Task<string?> AttemptAsync(CancellationToken cancellationToken)
+    {
+        var listed = false;
+        try
+        {
+            if (resourceVersion is null)
             {
-                LogWatchFailed(logger, e, source.Name, backoff.TotalSeconds);
-                await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 500)), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                resourceVersion = await RelistAsync(cancellationToken);
+                listed = true;
             }
+            var end = await WatchAsync(resourceVersion, cancellationToken);
+            if (end.Expired && !listed)
+            {
+                // The usual case after an API server restart: one relist right away, then watch from there.
+                Status.Restarted("expired");
+                LogExpired(logger, source.Name, end.Reason);
+                resourceVersion = await RelistAsync(cancellationToken);
+                end = await WatchAsync(resourceVersion, cancellationToken);
+            }
+            Status.Restarted(end.Label);
+            if (end.Relist) resourceVersion = null;
+            return end.Healthy ? null : end.Reason;
+        }
+        catch (Exception e) when (IsGone(e))
+        {
+            Status.Restarted("expired");
+            resourceVersion = null;
+            return $"resourceVersion expired ({e.Message})";
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Status.Restarted("failed");
+            return Describe(e);
         }
     }
 
     async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
-        var list = await source.List(cancellationToken);
-        Relists++;
-        var fresh = list.Items.Select(Slim).ToDictionary(Key);
+        var fresh = new Dictionary<ObjectKey, T>();
+        string? next = null;
+        string listVersion;
+        do
+        {
+            var page = await source.List(next, settings.PageSize, cancellationToken);
+            foreach (var item in page.Items) fresh[Key(Slim(item))] = item;
+            listVersion = page.ResourceVersion;
+            next = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+        }
+        while (next is not null);
         foreach (var (key, old) in items)
         {
-            if (!fresh.ContainsKey(key) && items.TryRemove(key, out _)) Changed?.Invoke(WatchEventType.Deleted, old, old);
+            if (!fresh.ContainsKey(key) && items.TryRemove(key, out _)) Notify(WatchEventType.Deleted, old, old);
         }
         foreach (var (key, item) in fresh)
         {
             var had = items.TryGetValue(key, out var old);
             items[key] = item;
-            if (!had) Changed?.Invoke(WatchEventType.Added, item, default);
-            else if (old!.Metadata.ResourceVersion != item.Metadata.ResourceVersion) Changed?.Invoke(WatchEventType.Modified, item, old);
+            if (!had) Notify(WatchEventType.Added, item, default);
+            else if (old!.Metadata.ResourceVersion != item.Metadata.ResourceVersion) Notify(WatchEventType.Modified, item, old);
         }
+        Status.Listed();
         synced.TrySetResult();
-        return list.Metadata.ResourceVersion;
+        return listVersion;
     }
 
-    async Task<string> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    /// <summary>How a watch ended; <paramref name="Relist"/>: its resourceVersion is not to be trusted any more.</summary>
+    readonly record struct WatchEnd(string Label, string Reason, bool Healthy, bool Expired = false, bool Relist = false);
+
+    async Task<WatchEnd> WatchAsync(string fromVersion, CancellationToken cancellationToken)
     {
         // The server ends the watch after its timeout; the watchdog restarts one that went silent longer.
-        var serverSeconds = (int)timeout.TotalSeconds + Random.Shared.Next(0, Math.Max(1, (int)timeout.TotalSeconds / 10));
+        var timeoutSeconds = (int)Math.Max(1, settings.WatchTimeout.TotalSeconds);
+        var serverSeconds = timeoutSeconds + random.Next(0, Math.Max(1, timeoutSeconds / 10));
+        var silence = TimeSpan.FromSeconds(serverSeconds + 30);
+        var started = time.GetTimestamp();
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        watchdog.CancelAfter(TimeSpan.FromSeconds(serverSeconds + 30));
+        using var silenceTimer = time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), watchdog, silence, Timeout.InfiniteTimeSpan);
+        // Established once it has stayed open the healthy interval, whether or not anything changed meanwhile.
+        var healthyAfter = settings.HealthyWatch < TimeSpan.FromSeconds(serverSeconds) / 2 ? settings.HealthyWatch : TimeSpan.FromSeconds(serverSeconds) / 2;
+        using var establishTimer = time.CreateTimer(_ => Established(), null, healthyAfter, Timeout.InfiniteTimeSpan);
         try
         {
-            var response = source.Watch(resourceVersion, serverSeconds, watchdog.Token);
-            // One code path for typed and custom kinds; the per-kind WatchListAsync clients do not cover CRDs.
-#pragma warning disable CS0618
-            var events = response.WatchAsync<T, TList>(cancellationToken: watchdog.Token);
-#pragma warning restore CS0618
-            await foreach (var (type, item) in events)
+            await foreach (var e in source.Watch(fromVersion, serverSeconds, watchdog.Token).WithCancellation(watchdog.Token))
             {
-                watchdog.CancelAfter(TimeSpan.FromSeconds(serverSeconds + 30));
-                if (item?.Metadata?.ResourceVersion is { } rv) resourceVersion = rv;
-                switch (type)
+                silenceTimer.Change(silence, Timeout.InfiniteTimeSpan);
+                if (e.Type == WatchEventType.Error)
+                {
+                    var status = e.Error ?? new V1Status { Message = "ERROR event without a status" };
+                    var reason = $"{(status.Code is { } code ? code + " " : "")}{status.Reason} {status.Message}".Trim();
+                    return IsExpired(status)
+                        ? new WatchEnd("expired", $"resourceVersion {fromVersion} expired: {reason}", Healthy: false, Expired: true, Relist: true)
+                        : new WatchEnd("error", $"watch error: {reason}", Healthy: false, Relist: true);
+                }
+                var item = e.Object!;
+                if (item.Metadata?.ResourceVersion is { } rv) fromVersion = rv;
+                resourceVersion = fromVersion;
+                switch (e.Type)
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
-                        Slim(item!);
-                        var key = Key(item!);
+                        Slim(item);
+                        var key = Key(item);
                         items.TryGetValue(key, out var old);
-                        items[key] = item!;
-                        Changed?.Invoke(old is null ? WatchEventType.Added : WatchEventType.Modified, item!, old);
+                        items[key] = item;
+                        Notify(old is null ? WatchEventType.Added : WatchEventType.Modified, item, old);
                         break;
                     case WatchEventType.Deleted:
-                        items.TryRemove(Key(item!), out _);
-                        Changed?.Invoke(WatchEventType.Deleted, item!, item);
+                        items.TryRemove(Key(item), out _);
+                        Notify(WatchEventType.Deleted, item, item);
                         break;
-                    case WatchEventType.Error:
-                        throw new KubernetesException(new V1Status { Code = 410, Message = "watch error event" });
                 }
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             LogWatchdog(logger, source.Name);
+            return new WatchEnd("watchdog", "watch silent too long", Healthy: true);
         }
-        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        var lasted = time.GetElapsedTime(started);
+        return lasted >= healthyAfter
+            ? new WatchEnd("timeout", "watch ended by the server", Healthy: true)
+            // Ended at once without a word: most likely a resourceVersion the server no longer serves, so relist.
+            : new WatchEnd("short", $"watch ended after {lasted.TotalMilliseconds:0} ms without an error", Healthy: false, Relist: true);
+    }
+
+    void Established()
+    {
+        var (ended, lasted, attempts) = Status.Established();
+        if (ended) LogRecovered(logger, source.Name, lasted.TotalSeconds, attempts);
+    }
+
+    void Notify(WatchEventType type, T item, T? old)
+    {
+        if (Changed is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList())
         {
-            // The client peeks at the first line of a watch; a watch the server closes at its timeout
-            // before any event was sent ends there. That is a normal end: resume from where we were.
-            LogWatchEndedIdle(logger, source.Name);
+            try
+            {
+                ((Action<WatchEventType, T, T?>)handler)(type, item, old);
+            }
+            catch (Exception e)
+            {
+                LogHandlerFailed(logger, e, source.Name, item.Metadata?.NamespaceProperty, item.Metadata?.Name);
+            }
         }
-        WatchesEnded++;
-        return resourceVersion;
     }
 
     static ObjectKey Key(T item) => new(item.Metadata.NamespaceProperty ?? "", item.Metadata.Name);
@@ -154,20 +242,40 @@ public sealed partial class Informer<T, TList>(ResourceSource<TList> source, ILo
         return item;
     }
 
+    static bool IsExpired(V1Status status) => status.Code == 410 || status.Reason is "Expired" or "Gone";
+
     static bool IsGone(Exception e) =>
         e is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone }
-        || e is KubernetesException { Status.Code: 410 }
+        || e is KubernetesException { Status: { } status } && IsExpired(status)
         || e.InnerException is not null && IsGone(e.InnerException);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind}: resourceVersion expired, re-listing")]
-    static partial void LogExpired(ILogger logger, string kind);
+    static string Describe(Exception e) => e switch
+    {
+        HttpOperationException h => $"{(int)h.Response.StatusCode} {h.Response.ReasonPhrase}: {Truncate(h.Response.Content)}",
+        _ when e.InnerException is { } inner => $"{e.Message} ({inner.Message})",
+        _ => e.Message,
+    };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind}: list/watch failed, retrying in {Seconds}s")]
-    static partial void LogWatchFailed(ILogger logger, Exception exception, string kind, double seconds);
+    static string Truncate(string? text) => text is null ? "" : text.Length <= 300 ? text : text[..300] + "…";
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind}: idle watch ended by the server, resuming")]
-    static partial void LogWatchEndedIdle(ILogger logger, string kind);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind}: lost the watch ({Reason}); retrying with backoff until it is back")]
+    static partial void LogEpisode(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind}: attempt {Attempt} failed ({Reason})")]
+    static partial void LogStillFailing(ILogger logger, string kind, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind}: watching again after {Seconds:0.0}s and {Attempts} failed attempts")]
+    static partial void LogRecovered(ILogger logger, string kind, double seconds, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind}: next list/watch in {Seconds:0.00}s")]
+    static partial void LogBackoff(ILogger logger, string kind, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind}: {Reason}; re-listing")]
+    static partial void LogExpired(ILogger logger, string kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind}: watch silent too long, restarting it")]
     static partial void LogWatchdog(ILogger logger, string kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind}: an event handler failed on {Namespace}/{Name}; the watch goes on")]
+    static partial void LogHandlerFailed(ILogger logger, Exception exception, string kind, string? @namespace, string? name);
 }

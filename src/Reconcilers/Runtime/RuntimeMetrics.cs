@@ -15,14 +15,17 @@ public sealed class RuntimeMetrics
     static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
     readonly ConcurrentDictionary<string, ControllerStats> controllers = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, QueueStats> queues = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<string, Func<IEnumerable<(string Labels, double Value)>>> gauges = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (string Type, Func<IEnumerable<(string Labels, double Value)>> Read)> series = new(StringComparer.Ordinal);
 
     public ControllerStats Controller(string name) => controllers.GetOrAdd(name, _ => new ControllerStats());
 
     public QueueStats Queue(string name) => queues.GetOrAdd(name, _ => new QueueStats());
 
     /// <summary>A gauge read when scraped: each sample is (label set without braces, value).</summary>
-    public void Gauge(string name, Func<IEnumerable<(string Labels, double Value)>> read) => gauges[name] = read;
+    public void Gauge(string name, Func<IEnumerable<(string Labels, double Value)>> read) => series[name] = ("gauge", read);
+
+    /// <summary>A counter read when scraped, as <see cref="Gauge"/>.</summary>
+    public void Counter(string name, Func<IEnumerable<(string Labels, double Value)>> read) => series[name] = ("counter", read);
 
     public string Render()
     {
@@ -54,9 +57,9 @@ public sealed class RuntimeMetrics
         Header(text, "workqueue_work_duration_seconds", "histogram", "How long in seconds processing an item from workqueue takes");
         foreach (var (name, q) in Sorted(queues)) q.Work.Write(text, "workqueue_work_duration_seconds", $"name=\"{name}\"");
 
-        foreach (var (name, read) in gauges.OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var (name, (type, read)) in series.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            Header(text, name, "gauge", null);
+            Header(text, name, type, null);
             foreach (var (labels, value) in read()) Sample(text, name, labels, value);
         }
         return text.ToString();

@@ -16,19 +16,19 @@ public sealed class WorkspaceControllerHost
 {
     const string Owned = Labels.Workspace;
     readonly InformerSet informers;
-    readonly Informer<Workspace, WorkspaceList> workspaces;
+    readonly Informer<Workspace> workspaces;
 
     public WorkspaceControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 4)
     {
-        informers = new InformerSet(loggers.CreateLogger("informer"));
-        workspaces = informers.Add<Workspace, WorkspaceList>(ResourceSources.Workspaces(client));
-        var nodeClaims = informers.Add<NodeClaim, NodeClaimList>(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
-        var nodes = informers.Add<V1Node, V1NodeList>(ResourceSources.Nodes(client), CacheTrims.Node);
-        var pods = informers.Add<V1Pod, V1PodList>(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
-        var deployments = informers.Add<V1Deployment, V1DeploymentList>(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
-        var statefulSets = informers.Add<V1StatefulSet, V1StatefulSetList>(ResourceSources.StatefulSets(client, Owned), CacheTrims.StatefulSet);
-        var services = informers.Add<V1Service, V1ServiceList>(ResourceSources.Services(client, Owned), CacheTrims.Service);
-        var jobs = informers.Add<V1Job, V1JobList>(ResourceSources.Jobs(client, Owned), CacheTrims.Job);
+        informers = new InformerSet("workspace", loggers.CreateLogger("informer"));
+        workspaces = informers.Add(ResourceSources.Workspaces(client));
+        var nodeClaims = informers.Add(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
+        var nodes = informers.Add(ResourceSources.Nodes(client), CacheTrims.Node);
+        var pods = informers.Add(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
+        var deployments = informers.Add(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
+        var statefulSets = informers.Add(ResourceSources.StatefulSets(client, Owned), CacheTrims.StatefulSet);
+        var services = informers.Add(ResourceSources.Services(client, Owned), CacheTrims.Service);
+        var jobs = informers.Add(ResourceSources.Jobs(client, Owned), CacheTrims.Job);
 
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("workspace"));

@@ -18,7 +18,8 @@ public sealed class InformerIntegrationTests
         var selector = $"kaito.test/informer={ns.Name}";
         var logger = new RecordingLogger();
         // A 1-second server timeout: several idle watches end during the test.
-        var informer = new Informer<V1ConfigMap, V1ConfigMapList>(ResourceSources.ConfigMaps(plane.Client, selector), logger, TimeSpan.FromSeconds(1));
+        var informer = new Informer<V1ConfigMap>(ResourceSources.ConfigMaps(plane.Client, selector), logger,
+            InformerOptions.Default with { WatchTimeout = TimeSpan.FromSeconds(1) });
         var added = new ConcurrentQueue<string>();
         informer.Changed += (type, item, _) => { if (type == WatchEventType.Added) added.Enqueue(item.Metadata.Name); };
         using var stop = new CancellationTokenSource();
@@ -47,17 +48,5 @@ public sealed class InformerIntegrationTests
             Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [label[0]] = label[1] } },
             Data = new Dictionary<string, string> { ["k"] = "v" },
         }, ns);
-    }
-
-    sealed class RecordingLogger : ILogger
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((logLevel, formatter(state, exception) + (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")));
     }
 }
