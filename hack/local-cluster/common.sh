@@ -17,6 +17,10 @@ KUBECONFIG_FILE="$LOCAL_DIR/kubeconfig"
 APISERVER_PORT="${KAITO_APISERVER_PORT:-16443}"
 ETCD_PORT="${KAITO_ETCD_PORT:-12379}"
 ETCD_PEER_PORT="${KAITO_ETCD_PEER_PORT:-12380}"
+# Cluster addresses come from 198.18.0.0/15 (reserved for network tests), never from private ranges. The Service
+# range holds 65,534 ClusterIPs (5,000 Workspaces need one Service each); its first address is the kubernetes Service.
+SERVICE_CIDR="198.19.0.0/16"
+KUBERNETES_SERVICE_IP="198.19.0.1"
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -71,7 +71,7 @@ else
     --client-ca-file "$PKI_DIR/ca.crt" --authorization-mode RBAC --allow-privileged=true \
     --service-account-key-file "$PKI_DIR/sa.pub" --service-account-signing-key-file "$PKI_DIR/sa.key" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-cluster-ip-range 10.0.0.0/24 --disable-admission-plugins StorageObjectInUseProtection \
+    --service-cluster-ip-range "$SERVICE_CIDR" --disable-admission-plugins StorageObjectInUseProtection \
     --enable-priority-and-fairness=false --profiling=false
   wait_for kube-apiserver 90 ready
 
