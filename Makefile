@@ -81,3 +81,8 @@ bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, 
 .PHONY: bench-convergence
 bench-convergence: up ## 200 Workspaces at once, JIT vs Native AOT operator: time to converge, writes per Workspace, idle writes, peak RSS
 	@bash hack/bench-convergence.sh 200 60
+
+.PHONY: bench-restart
+bench-restart: up ## kill and restart the API server under the running operator: time until every informer watches, requests and CPU in the next minute
+	@bash hack/bench-apiserver-restart.sh
+	@bash hack/bench-apiserver-restart.sh --down 30

@@ -23,8 +23,9 @@ namespace Kaito.Reconcilers.Runtime;
 /// is updated; one that throws is logged and does not stop the watch.
 /// </summary>
 /// <param name="trim">Drops parts of each object no reader of this cache needs (see <see cref="CacheTrims"/>), before it is cached.</param>
+/// <param name="controller">The controller this cache serves, named in its log lines.</param>
 public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger, InformerOptions? options = null, Action<T>? trim = null,
-    TimeProvider? timeProvider = null, Random? jitter = null) : IResourceCache<T>
+    TimeProvider? timeProvider = null, Random? jitter = null, string? controller = null) : IResourceCache<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
     readonly ConcurrentDictionary<ObjectKey, T> items = new();
@@ -32,6 +33,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
     readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     readonly Random random = jitter ?? Random.Shared;
     readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly string name = controller is null ? source.Name : $"{controller}/{source.Name}";
     string? resourceVersion;
     int failures;
 
@@ -64,7 +66,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
             var delay = ResumeBackoff.Delay(failures, random.NextDouble(), settings);
             if (delay > TimeSpan.Zero)
             {
-                LogBackoff(logger, source.Name, delay.TotalSeconds);
+                LogBackoff(logger, name, delay.TotalSeconds);
                 await Task.Delay(delay, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (cancellationToken.IsCancellationRequested) break;
             }
@@ -76,8 +78,8 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
                 continue;
             }
             failures++;
-            if (Status.Failed(failure)) LogEpisode(logger, source.Name, failure);
-            else LogStillFailing(logger, source.Name, failures, failure);
+            if (Status.Failed(failure)) LogEpisode(logger, name, failure);
+            else LogStillFailing(logger, name, failures, failure);
         }
     }
 
@@ -97,7 +99,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
             {
                 // The usual case after an API server restart: one relist right away, then watch from there.
                 Status.Restarted("expired");
-                LogExpired(logger, source.Name, end.Reason);
+                LogExpired(logger, name, end.Reason);
                 resourceVersion = await RelistAsync(cancellationToken);
                 end = await WatchAsync(resourceVersion, cancellationToken);
             }
@@ -196,7 +198,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            LogWatchdog(logger, source.Name);
+            LogWatchdog(logger, name);
             return new WatchEnd("watchdog", "watch silent too long", Healthy: true);
         }
         var lasted = time.GetElapsedTime(started);
@@ -209,7 +211,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
     void Established()
     {
         var (ended, lasted, attempts) = Status.Established();
-        if (ended) LogRecovered(logger, source.Name, lasted.TotalSeconds, attempts);
+        if (ended) LogRecovered(logger, name, lasted.TotalSeconds, attempts);
     }
 
     void Notify(WatchEventType type, T item, T? old)
@@ -223,7 +225,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
             }
             catch (Exception e)
             {
-                LogHandlerFailed(logger, e, source.Name, item.Metadata?.NamespaceProperty, item.Metadata?.Name);
+                LogHandlerFailed(logger, e, name, item.Metadata?.NamespaceProperty, item.Metadata?.Name);
             }
         }
     }

@@ -16,7 +16,7 @@ public sealed class InformerSet(string controller, ILogger log, InformerHealth? 
 
     public Informer<T> Add<T>(ResourceSource<T> source, Action<T>? trim = null) where T : IKubernetesObject<V1ObjectMeta>
     {
-        var informer = new Informer<T>(source, log, options, trim);
+        var informer = new Informer<T>(source, log, options, trim, controller: controller);
         runs.Add(informer.RunAsync);
         syncs.Add(informer.WaitForSyncAsync);
         statuses.Add(informer.Status);

@@ -80,9 +80,9 @@ public sealed class InformerStatus(string kind, TimeProvider time)
         var now = time.GetUtcNow();
         lock (gate)
         {
-            if (troubleSince is { } since && now - since >= after)
-                return $"{Kind}: no watch for {(now - since).TotalSeconds:0}s ({failedAttempts} attempts failed; last: {trouble})";
-            if (!synced && now - created >= after) return $"{Kind}: not synced after {(now - created).TotalSeconds:0}s";
+            var why = trouble is null ? "" : $" ({failedAttempts} attempts failed; last: {trouble})";
+            if (!synced && now - created >= after) return $"{Kind}: not synced after {(now - created).TotalSeconds:0}s{why}";
+            if (troubleSince is { } since && now - since >= after) return $"{Kind}: no watch for {(now - since).TotalSeconds:0}s{why}";
             return null;
         }
     }

@@ -40,6 +40,52 @@ public sealed class InformerIntegrationTests
         Assert.Empty(logger.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message));
     }
 
+    [Fact]
+    public async Task A_watch_from_a_version_the_server_no_longer_serves_yields_a_410_error_event()
+    {
+        // What an API server restart does to every informer: the watch cache starts at the current revision, so an older
+        // resourceVersion is answered with HTTP 200 and an ERROR event (410 Expired), which the client only reports to an
+        // error callback. It reaches the informer as an event (earlier it was dropped and the watch resumed in a hot loop).
+        var plane = await ControlPlane.GetAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var events = new List<StreamEvent<V1ConfigMap>>();
+        await foreach (var e in ResourceSources.ConfigMaps(plane.Client, null).Watch("1", 5, timeout.Token)) events.Add(e);
+
+        var error = Assert.Single(events);
+        Assert.Equal(WatchEventType.Error, error.Type);
+        Assert.Equal(410, error.Error!.Code);
+    }
+
+    [Fact]
+    public async Task A_kind_the_server_does_not_serve_never_syncs_and_is_reported_stalled_with_the_reason()
+    {
+        var plane = await ControlPlane.GetAsync();
+        const string group = "missing.kaito.sh";
+        var source = new ResourceSource<V1ConfigMap>("widgets",
+            async (next, limit, ct) =>
+            {
+                var list = await plane.Client.CustomObjects.ListClusterCustomObjectAsync<V1ConfigMapList>(group, "v1", "widgets", continueParameter: next, limit: limit, cancellationToken: ct);
+                return new ListPage<V1ConfigMap>(list.Items, list.Metadata.ResourceVersion, list.Metadata.ContinueProperty);
+            },
+            (rv, seconds, ct) => WatchStream.Read<V1ConfigMap, V1ConfigMapList>(plane.Client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<V1ConfigMapList>(
+                group, "v1", "widgets", resourceVersion: rv, timeoutSeconds: seconds, watch: true, cancellationToken: ct), ct));
+        var logger = new RecordingLogger();
+        var informer = new Informer<V1ConfigMap>(source, logger, InformerOptions.Default with { StalledAfter = TimeSpan.FromSeconds(2) }, controller: "test");
+        var health = new InformerHealth(new RuntimeMetrics());
+        using var tracked = health.Track("test", informer.Status);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+
+        var stalled = await Eventually.WaitAsync(() => Task.FromResult(health.Stalled(TimeSpan.FromSeconds(2)).FirstOrDefault()), TimeSpan.FromSeconds(30), "the kind to be reported stalled");
+        await stop.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.False(informer.HasSynced);
+        Assert.StartsWith("test/widgets: not synced after", stalled, StringComparison.Ordinal);
+        Assert.Contains("404 Not Found", stalled, StringComparison.Ordinal);
+        Assert.Contains("test/widgets: lost the watch (404", Assert.Single(logger.AtLeast(LogLevel.Warning)), StringComparison.Ordinal);
+    }
+
     static Task ConfigMap(ControlPlane plane, string ns, string name, string selector)
     {
         var label = selector.Split('=');

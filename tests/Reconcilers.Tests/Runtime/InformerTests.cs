@@ -209,7 +209,7 @@ public sealed class InformerTests
 
         Assert.False(h.Informer.HasSynced);
         var stalled = Assert.Single(health.Stalled(TimeSpan.FromSeconds(30)));
-        Assert.StartsWith("workspace/configmaps: no watch for 33s (10 attempts failed; last: 403 Forbidden: configmaps is forbidden)", stalled, StringComparison.Ordinal);
+        Assert.StartsWith("workspace/configmaps: not synced after 33s (10 attempts failed; last: 403 Forbidden: configmaps is forbidden)", stalled, StringComparison.Ordinal);
         Assert.Empty(health.Stalled(TimeSpan.FromSeconds(40)));
     }
 

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Measures how the running operator (`make up`) comes back after the local kube-apiserver is killed and restarted:
+# time from the API server being ready to every informer watching again (kaito_informer_watching), the operator's
+# API requests and CPU time in the first minute after, and whether a Workspace applied right after converges.
+# Usage: hack/bench-apiserver-restart.sh [--down SECONDS]     (figures: docs/reliability.md)
+source "$(dirname "$0")/local-cluster/common.sh"
+down=0
+if [[ "${1:-}" == "--down" ]]; then down="$2"; shift 2; fi
+k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+metrics_url="http://127.0.0.1:$HEALTH_PORT/metrics"
+pid="$(cat "$LOCAL_DIR/pids/kaito-operator.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null || die "no operator running; run 'make up' first"
+counter() { awk -v s="kaito_api_requests_total{verb=\"$1\"}" '$1 == s { print $2 }' <<<"$2"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+informers() { grep -c '^kaito_informer_watching{' <<<"$1" || true; }
+watching() { grep -c '^kaito_informer_watching{.*} 1$' <<<"$1" || true; }
+
+ns="bench-restart-$RANDOM"
+k create namespace "$ns" >/dev/null
+trap 'k delete namespace "$ns" --wait=false >/dev/null 2>&1 || true' EXIT
+
+m="$(curl -fsS "$metrics_url")"
+reads0="$(counter read "$m")"; writes0="$(counter write "$m")"; cpu0="$(cpu_ticks)"
+total="$(informers "$m")"
+ready_ms="$(bash "$REPO_ROOT/hack/local-cluster/restart-apiserver.sh" --down "$down" | tail -1)"
+k apply -n "$ns" -f - >/dev/null <<WS || log "the Workspace was not admitted right after the restart"
+apiVersion: kaito.sh/v1beta1
+kind: Workspace
+metadata: {name: after-restart}
+resource: {instanceType: Standard_NC6s_v3, labelSelector: {matchLabels: {apps: after-restart}}}
+inference: {preset: {name: phi-3-mini-4k-instruct}}
+WS
+resumed="never (within 60 s)"; converged="never (within 60 s)"
+while (( $(date +%s%3N) - ready_ms < 60000 )); do
+  m="$(curl -fsS "$metrics_url" || true)"
+  now=$(( $(date +%s%3N) - ready_ms ))
+  if [[ "$resumed" == never* && "$total" -gt 0 && "$(watching "$m")" -eq "$total" ]]; then resumed="$(bc <<<"scale=1; $now / 1000") s"; fi
+  if [[ "$converged" == never* ]] && k get workspace after-restart -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="WorkspaceSucceeded")].status}' 2>/dev/null | grep -q True; then
+    converged="$(bc <<<"scale=1; $now / 1000") s"
+  fi
+  sleep 0.5
+done
+m="$(curl -fsS "$metrics_url")"
+ticks="$(getconf CLK_TCK)"
+printf '\nAPI server killed, down %ss, then ready (requests and CPU: from the kill until 60 s after ready):\n' "$down"
+printf '  every informer watching again after   %s%s\n' "$resumed" "$([[ "$total" -eq 0 ]] && echo ' (this build has no kaito_informer_watching)')"
+printf '  Workspace applied right after: Succeeded after %s\n' "$converged"
+printf '  operator API requests                 %s reads, %s writes\n' "$(( $(counter read "$m") - reads0 ))" "$(( $(counter write "$m") - writes0 ))"
+printf '  operator CPU time                     %s s\n' "$(bc <<<"scale=1; ($(cpu_ticks) - $cpu0) / $ticks")"

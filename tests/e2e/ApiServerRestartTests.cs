@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Kaito.Testing;
+using Xunit.Abstractions;
+
+namespace Kaito.E2E.Tests;
+
+/// <summary>
+/// The API server killed (SIGKILL) and started again with the same command line, at once and after 30 s down, while the
+/// operator keeps running: every informer watches again, Workspaces applied right after the server is back (while the
+/// operator is still reconnecting) and later both converge, and the operator's request rate falls back to idle.
+/// The API server is down for part of it, so `make test` runs it on its own (Category=Exclusive).
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
+[Trait("Category", "Exclusive")]
+public sealed partial class ApiServerRestartTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>Informers of the Workspace (8 kinds) and RAGEngine (7 kinds) controllers.</summary>
+    const int Informers = 15;
+
+    ControlPlane Plane => fixture.Plane;
+
+    public Task InitializeAsync() => fixture.Plane.EnsureOperatorAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public Task Killed_and_restarted_at_once() => RestartAndConvergeAsync(downSeconds: 0);
+
+    [Fact]
+    public Task Killed_and_down_for_30_seconds() => RestartAndConvergeAsync(downSeconds: 30);
+
+    async Task RestartAndConvergeAsync(int downSeconds)
+    {
+        await using var ns = await Plane.CreateNamespaceAsync("apirestart");
+        var operatorPid = await File.ReadAllTextAsync(RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid"));
+        await Eventually.WaitAsync(async () => Watching(await ScrapeAsync()) == Informers, TimeSpan.FromSeconds(60), "every informer watching before the restart");
+
+        using var polling = new CancellationTokenSource();
+        var readiness = PollReadinessAsync(polling.Token);
+        var restart = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "restart-apiserver.sh"), "--down", downSeconds.ToString(CultureInfo.InvariantCulture)],
+            timeout: TimeSpan.FromMinutes(3));
+        Assert.True(restart.Succeeded, restart.ToString());
+        var readyAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(restart.StdOut.Trim().Split('\n')[^1], CultureInfo.InvariantCulture));
+        var before = Requests(await ScrapeAsync());
+
+        // Applied as soon as the server answers, before the operator has necessarily found its watches again.
+        await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], Workspace("during-outage"))).Succeeded,
+            TimeSpan.FromSeconds(60), "the first Workspace to be admitted after the restart");
+
+        await Eventually.WaitAsync(async () => Watching(await ScrapeAsync()) == Informers, TimeSpan.FromSeconds(90), "every informer watching again");
+        var resumed = DateTimeOffset.UtcNow - readyAt;
+        await polling.CancelAsync();
+        // The health port answered throughout (a 30 s outage also costs the Lease: the controllers stop, their informers
+        // with them, and start afresh once the Lease is won again), and says ready once the informers watch again.
+        Assert.DoesNotContain(await readiness, r => r.StartsWith("unreachable", StringComparison.Ordinal));
+        Assert.Equal("ok", await ReadyzAsync());
+
+        var applied = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], Workspace("after-restart"));
+        Assert.True(applied.Succeeded, applied.ToString());
+        var converged = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", "--timeout=180s", "workspace/during-outage", "workspace/after-restart"]);
+        Assert.True(converged.Succeeded, converged.ToString());
+
+        // Idle again: a 5-second window with no writes and a handful of reads (Lease and webhook configuration checks).
+        (double Reads, double Writes) window = default;
+        await Eventually.WaitAsync(async () =>
+        {
+            var start = Requests(await ScrapeAsync());
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var end = Requests(await ScrapeAsync());
+            window = (end.Reads - start.Reads, end.Writes - start.Writes);
+            return window.Writes == 0 && window.Reads <= 20;
+        }, TimeSpan.FromSeconds(120), "the operator to be idle (0 writes, at most 20 reads in 5 s)");
+        var after = Requests(await ScrapeAsync());
+
+        Assert.Equal(operatorPid, await File.ReadAllTextAsync(RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid")));
+        using (var process = Process.GetProcessById(int.Parse(operatorPid, CultureInfo.InvariantCulture))) Assert.False(process.HasExited);
+        output.WriteLine($"API server down {downSeconds}s: every informer watching {resumed.TotalSeconds:0.0}s after it was ready; "
+            + $"{after.Reads - before.Reads} reads and {after.Writes - before.Writes} writes from then until idle; idle window: {window.Reads} reads, {window.Writes} writes in 5 s");
+    }
+
+    static string Workspace(string name) => $$$"""
+        apiVersion: kaito.sh/v1beta1
+        kind: Workspace
+        metadata: {name: {{{name}}}}
+        resource:
+          instanceType: Standard_NC6s_v3
+          labelSelector: {matchLabels: {apps: {{{name}}}}}
+        inference:
+          preset: {name: phi-3-mini-4k-instruct}
+        """;
+
+    /// <summary>The bodies of every non-ready /readyz answer until cancelled.</summary>
+    static async Task<List<string>> PollReadinessAsync(CancellationToken cancellationToken)
+    {
+        var seen = new List<string>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var body = await ReadyzAsync();
+            if (body != "ok") seen.Add(body);
+            await Task.Delay(500, CancellationToken.None);
+        }
+        return seen;
+    }
+
+    static async Task<string> ReadyzAsync()
+    {
+        var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"));
+            var body = await response.Content.ReadAsStringAsync();
+            return response.IsSuccessStatusCode ? body : $"{(int)response.StatusCode} {body}";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"unreachable: {e.Message}";
+        }
+    }
+
+    static async Task<string> ScrapeAsync()
+    {
+        var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+    }
+
+    static int Watching(string metrics) => WatchingSeries().Matches(metrics).Count(m => m.Groups[1].Value == "1");
+
+    static (double Reads, double Writes) Requests(string metrics) => (Counter(metrics, "read"), Counter(metrics, "write"));
+
+    static double Counter(string metrics, string verb)
+    {
+        var match = Regex.Match(metrics, $"^kaito_api_requests_total\\{{verb=\"{verb}\"\\}} ([0-9.eE+]+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"kaito_api_requests_total{{verb=\"{verb}\"}} not in /metrics");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex("^kaito_informer_watching\\{[^}]*\\} ([01])$", RegexOptions.Multiline)]
+    private static partial Regex WatchingSeries();
+}
