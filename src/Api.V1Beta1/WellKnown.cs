@@ -45,4 +45,6 @@ public static class Runtimes
 {
     public const string Vllm = "vllm";
     public const string Transformers = "transformers";
+
+    public static readonly IReadOnlyList<string> All = [Vllm, Transformers];
 }

@@ -1,5 +1,6 @@
 using Kaito.Webhooks.Validation;
 using Microsoft.Extensions.Configuration;
+using Kaito.Presets;
 
 namespace Kaito.Operator;
 

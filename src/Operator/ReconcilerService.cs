@@ -2,6 +2,7 @@ using k8s;
 using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using Kaito.Webhooks.Validation;
+using Kaito.Presets;
 
 namespace Kaito.Operator;
 
@@ -11,8 +12,7 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunReconcilers) return;
-        var settings = new ReconcilerSettings(options.Admission.AutoProvisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
-            Karpenter: options.Admission.Provisioning == NodeProvisioning.Karpenter);
+        var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage);
         if (!options.LeaderElect)
         {
             await RunControllersAsync(settings, stoppingToken);

@@ -1,14 +1,8 @@
+using Kaito.Api.V1Beta1;
+
 namespace Kaito.Presets;
 
-public sealed record PlanRequest(ModelPreset Model, GpuShape Shape, string Runtime = PlanRuntimes.Vllm, string? TuningMethod = null, int? MaxModelLen = null);
-
-public static class PlanRuntimes
-{
-    public const string Vllm = "vllm";
-    public const string Transformers = "transformers";
-
-    public static readonly IReadOnlyList<string> All = [Vllm, Transformers];
-}
+public sealed record PlanRequest(ModelPreset Model, GpuShape Shape, string Runtime = Runtimes.Vllm, string? TuningMethod = null, int? MaxModelLen = null);
 
 /// <summary>One line of the per-GPU memory budget.</summary>
 public sealed record MemoryLine(string Item, double GiB);

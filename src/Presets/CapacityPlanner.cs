@@ -1,3 +1,4 @@
+using Kaito.Api.V1Beta1;
 using System.Globalization;
 using static Kaito.Presets.PlannerConstants;
 
@@ -51,7 +52,7 @@ public static class CapacityPlanner
         if (request.TuningMethod is not null) return Tuning(request, outline, usable);
         if (!model.SupportsRuntime(runtime))
             return outline with { Reason = $"{model.Name} does not run on the {runtime} runtime (supported: {string.Join(", ", model.Runtimes)})" };
-        return runtime == PlanRuntimes.Transformers ? Transformers(request, outline, usable) : Vllm(request, outline, usable);
+        return runtime == Runtimes.Transformers ? Transformers(request, outline, usable) : Vllm(request, outline, usable);
     }
 
     // vLLM: tensor parallel over every GPU of a node, pipeline parallel across nodes. Weights and KV cache

@@ -1,23 +1,25 @@
+using Kaito.Api.V1Beta1;
+
 namespace Kaito.Presets.Tests;
 
 public sealed class PlannerScenarioTests
 {
     const double GiB = 1024.0 * 1024 * 1024;
 
-    static CapacityPlan Plan(string model, string sku, string runtime = PlanRuntimes.Vllm, string? tuning = null, int? maxModelLen = null, bool suggest = false) =>
+    static CapacityPlan Plan(string model, string sku, string runtime = Runtimes.Vllm, string? tuning = null, int? maxModelLen = null, bool suggest = false) =>
         CapacityPlanner.Plan(
             new PlanRequest(ModelCatalog.Default.Find(model)!, SkuCatalog.Default.Find("azure", sku)!.Shape, runtime, tuning, maxModelLen),
             suggest ? SkuCatalog.Default.For("azure") : null);
 
     [Theory]
-    [InlineData("phi-3-mini-4k-instruct", "Standard_NC6s_v3", PlanRuntimes.Vllm, null)]
-    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", PlanRuntimes.Vllm, null)]
-    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", PlanRuntimes.Transformers, null)]
-    [InlineData("falcon-7b", "Standard_NC12s_v3", PlanRuntimes.Vllm, null)]
-    [InlineData("falcon-7b", "Standard_NC12s_v3", PlanRuntimes.Transformers, null)]
-    [InlineData("phi-3.5-mini-instruct", "Standard_NC24ads_A100_v4", PlanRuntimes.Vllm, null)]
-    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", PlanRuntimes.Vllm, "qlora")]
-    [InlineData("phi-3-mini-4k-instruct", "Standard_NC6s_v3", PlanRuntimes.Vllm, "qlora")]
+    [InlineData("phi-3-mini-4k-instruct", "Standard_NC6s_v3", Runtimes.Vllm, null)]
+    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", Runtimes.Vllm, null)]
+    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", Runtimes.Transformers, null)]
+    [InlineData("falcon-7b", "Standard_NC12s_v3", Runtimes.Vllm, null)]
+    [InlineData("falcon-7b", "Standard_NC12s_v3", Runtimes.Transformers, null)]
+    [InlineData("phi-3.5-mini-instruct", "Standard_NC24ads_A100_v4", Runtimes.Vllm, null)]
+    [InlineData("phi-3-mini-128k-instruct", "Standard_NC6s_v3", Runtimes.Vllm, "qlora")]
+    [InlineData("phi-3-mini-4k-instruct", "Standard_NC6s_v3", Runtimes.Vllm, "qlora")]
     public void Every_seed_manifest_fits_on_one_node(string model, string sku, string runtime, string? tuning)
     {
         var plan = Plan(model, sku, runtime, tuning);
@@ -43,20 +45,20 @@ public sealed class PlannerScenarioTests
     [Fact]
     public void A_60_GiB_model_on_one_A10_under_transformers_does_not_fit_and_cheaper_fitting_skus_are_suggested()
     {
-        var plan = Plan("qwen2.5-coder-32b-instruct", "Standard_NV36ads_A10_v5", PlanRuntimes.Transformers, suggest: true);
+        var plan = Plan("qwen2.5-coder-32b-instruct", "Standard_NV36ads_A10_v5", Runtimes.Transformers, suggest: true);
 
         Assert.False(plan.Fits);
         Assert.Contains("transformers runtime keeps a model on one node", plan.Reason, StringComparison.Ordinal);
         Assert.True(plan.RequiredGpuMemoryGiB > plan.AvailableGpuMemoryGiB);
         Assert.NotEmpty(plan.Suggestions);
         foreach (var suggestion in plan.Suggestions)
-            Assert.True(Plan("qwen2.5-coder-32b-instruct", suggestion.Name, PlanRuntimes.Transformers).Fits, suggestion.Name);
+            Assert.True(Plan("qwen2.5-coder-32b-instruct", suggestion.Name, Runtimes.Transformers).Fits, suggestion.Name);
         var costs = plan.Suggestions.Select(s => s.ApproxHourlyUsd!.Value * s.Nodes).ToList();
         Assert.Equal(costs.Order(), costs);
         // Nothing cheaper than the first suggestion fits.
         var cheapest = costs[0];
         Assert.All(SkuCatalog.Default.For("azure").Where(s => s.ApproxHourlyUsd < cheapest),
-            s => Assert.False(Plan("qwen2.5-coder-32b-instruct", s.Name, PlanRuntimes.Transformers).Fits, s.Name));
+            s => Assert.False(Plan("qwen2.5-coder-32b-instruct", s.Name, Runtimes.Transformers).Fits, s.Name));
     }
 
     [Fact]

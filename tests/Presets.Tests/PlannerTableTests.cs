@@ -1,3 +1,5 @@
+using Kaito.Api.V1Beta1;
+
 namespace Kaito.Presets.Tests;
 
 /// <summary>
@@ -73,7 +75,7 @@ public sealed class PlannerTableTests
         var perGpu = 2.3 + (model.WeightsGiB * 1.02 * 1.05 + Math.Min(model.ContextLimit, 2048) * model.KvBytesPerToken / GiB) / sku.GpuCount;
         var fits = model.Runtimes.Contains("transformers") && perGpu <= usable;
 
-        var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, PlanRuntimes.Transformers));
+        var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, Runtimes.Transformers));
 
         Assert.Equal(fits, plan.Fits);
         Assert.Equal(1, plan.Nodes);

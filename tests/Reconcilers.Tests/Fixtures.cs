@@ -4,6 +4,7 @@ using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
 using Kaito.Reconcilers.Manifests;
+using Kaito.Reconcilers.Workspaces;
 
 namespace Kaito.Reconcilers.Tests;
 
@@ -30,7 +31,7 @@ static class Fixtures
     /// <summary>Every manifest the operator would create for the RAGEngine under node auto-provisioning on azure.</summary>
     public static string Render(RAGEngine rag)
     {
-        var settings = new Kaito.Reconcilers.Workspaces.ReconcilerSettings();
+        var settings = new ReconcilerSettings();
         var compute = Kaito.Reconcilers.RAGEngines.RAGEnginePlanner.Plan(rag, settings);
         var documents = new List<object>();
         if (compute.ProvisionNodeClaim) documents.Add(Kaito.Reconcilers.RAGEngines.RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud));
@@ -48,34 +49,15 @@ static class Fixtures
         return string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
     }
 
-    public static string RuntimeFor(Workspace workspace)
+    /// <summary>
+    /// The reconciler's own plan (<see cref="WorkspacePlanner"/>, gpu-provisioner on azure), with the NodeClaims' names as
+    /// the nodes it runs on: golden files show what the operator writes, not what a copy of its planner would.
+    /// </summary>
+    public static WorkloadPlan PlanFor(Workspace workspace)
     {
-        if (workspace.Metadata.Annotations?.TryGetValue(Annotations.Runtime, out var asked) == true
-            && string.Equals(asked, Runtimes.Transformers, StringComparison.OrdinalIgnoreCase))
-            return Runtimes.Transformers;
-        if (workspace.Tuning is not null) return Runtimes.Transformers;
-        var weakAdapter = (workspace.Inference?.Adapters ?? []).Any(a =>
-            a.Strength is { } s && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v != 1.0);
-        return weakAdapter ? Runtimes.Transformers : Runtimes.Vllm;
-    }
-
-    public static WorkloadPlan PlanFor(Workspace workspace, string? instanceType = null)
-    {
-        var preset = workspace.Inference?.Preset?.Name ?? workspace.Tuning?.Preset?.Name;
-        var model = preset is null ? null : ModelCatalog.Default.Find(preset) ?? throw new InvalidOperationException($"unknown preset {preset}");
-        var sku = SkuCatalog.Default.Find("azure", instanceType ?? workspace.Resource!.InstanceType!)
-            ?? throw new InvalidOperationException($"unknown SKU {instanceType ?? workspace.Resource?.InstanceType}");
-        var runtime = RuntimeFor(workspace);
-        if (model is null)
-        {
-            return new WorkloadPlan(null, runtime, 1, sku.GpuCount, null, sku.Shape.SupportsBfloat16 ? "bfloat16" : "float16",
-                [NodeClaimManifests.Name(workspace, 0)]);
-        }
-        var method = workspace.Tuning is null ? null : TrainingConfigTemplates.NormalizeMethod(workspace.Tuning.Method);
-        var capacity = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime, method));
-        var nodes = Math.Max(capacity.Nodes, 1);
-        return new WorkloadPlan(model, runtime, nodes, capacity.GpusPerNode, capacity.MaxModelLen, capacity.Dtype,
-            [.. Enumerable.Range(0, nodes).Select(i => NodeClaimManifests.Name(workspace, i))]);
+        var plan = WorkspacePlanner.Plan(workspace, new ReconcilerSettings(), []);
+        if (plan.Workload is null) throw new InvalidOperationException($"no plan for {workspace.Metadata.Name}: {plan.Problem}");
+        return plan.Workload with { NodeNames = [.. Enumerable.Range(0, plan.TargetNodes).Select(i => NodeClaimManifests.Name(workspace, i))] };
     }
 
     /// <summary>Every manifest the operator would create for the workspace, as one multi-document YAML stream.</summary>
@@ -84,7 +66,7 @@ static class Fixtures
         var plan = PlanFor(workspace);
         var documents = new List<object>();
         for (var i = 0; i < plan.Nodes; i++)
-            documents.Add(NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, "azure", workspace.Inference is null ? null : plan.Model));
+            documents.Add(NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, "azure"));
         if (workspace.Tuning is not null)
         {
             var tuning = TuningManifests.Build(workspace, plan);

@@ -93,14 +93,27 @@ public class NodeClaimManifestsTests
         Assert.Equal(expected, NodeClaimManifests.Build(ws, "x", 0, "azure").Metadata.Annotations[Annotations.NodeImageFamily]);
     }
 
+    [Theory]
+    [InlineData("phi-3-mini-4k-instruct", "100Gi")]
+    [InlineData("llama-3.3-70b-instruct", "212Gi")]
+    public void The_disk_the_reconciler_asks_for_is_sized_from_the_inference_model(string preset, string storage)
+    {
+        // Built the way the reconciler and the Karpenter NodePool build it: from the Workspace alone (it once got 1024Gi
+        // because the model was an optional argument the reconciler never passed).
+        var ws = Fixtures.Inference(preset);
+        Assert.Equal(storage, NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure").Spec!.Resources!.Requests!["storage"].ToString());
+        Assert.Equal(storage, NodePoolManifests.Build(ws, "Standard_NC24ads_A100_v4", "azure", 1).Spec!.Template!.Spec!.Resources!.Requests!["storage"].ToString());
+    }
+
     [Fact]
-    public void Storage_is_sized_from_the_model_for_inference_presets()
+    public void Tuning_and_custom_templates_get_a_1024Gi_disk()
     {
         var ws = Fixtures.Inference();
-        Assert.Equal("1024Gi", NodeClaimManifests.Storage(ws, null));
-        Assert.Equal("100Gi", NodeClaimManifests.Storage(ws, ModelCatalog.Default.Find("phi-3-mini-4k-instruct")));
-        Assert.Equal("212Gi", NodeClaimManifests.Storage(ws, ModelCatalog.Default.Find("llama-3.3-70b-instruct")));
+        ws.Tuning = new TuningSpec { Preset = ws.Inference!.Preset, Method = "qlora" };
         ws.Inference = null;
-        Assert.Equal("1024Gi", NodeClaimManifests.Storage(ws, ModelCatalog.Default.Find("phi-3-mini-4k-instruct")));
+        Assert.Equal("1024Gi", WorkspaceSemantics.NodeStorage(ws));
+        ws.Tuning = null;
+        ws.Inference = new InferenceSpec();
+        Assert.Equal("1024Gi", WorkspaceSemantics.NodeStorage(ws));
     }
 }

@@ -1,3 +1,4 @@
+using Kaito.Api.V1Beta1;
 using System.Globalization;
 using Kaito.Presets;
 
@@ -14,7 +15,7 @@ static class PlanCommand
         var presetName = args.Require("preset");
         var skuName = args.Require("instance-type");
         var cloud = args.Get("cloud") ?? "azure";
-        var runtime = (args.Get("runtime") ?? PlanRuntimes.Vllm).ToLowerInvariant();
+        var runtime = (args.Get("runtime") ?? Runtimes.Vllm).ToLowerInvariant();
         var tuning = args.Get("tuning")?.ToLowerInvariant();
         var maxModelLen = args.GetInt("max-model-len");
         var json = args.Json;
@@ -22,8 +23,8 @@ static class PlanCommand
 
         if (!SkuCatalog.Default.HasCloud(cloud))
             throw new UsageException($"unknown cloud \"{cloud}\"; use one of: {string.Join(", ", SkuCatalog.Default.Clouds)}");
-        if (!PlanRuntimes.All.Contains(runtime))
-            throw new UsageException($"unknown runtime \"{runtime}\"; use one of: {string.Join(", ", PlanRuntimes.All)}");
+        if (!Runtimes.All.Contains(runtime))
+            throw new UsageException($"unknown runtime \"{runtime}\"; use one of: {string.Join(", ", Runtimes.All)}");
         if (tuning is not null and not ("lora" or "qlora"))
             throw new UsageException($"unknown tuning method \"{tuning}\"; use lora or qlora");
         var model = ModelCatalog.Default.Find(presetName)

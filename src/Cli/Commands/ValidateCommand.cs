@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Kaito.Api.V1Beta1.Serialization;
 using Kaito.Webhooks;
 using Kaito.Webhooks.Validation;
+using Kaito.Presets;
 
 namespace Kaito.Cli.Commands;
 

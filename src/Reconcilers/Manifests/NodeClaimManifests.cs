@@ -17,9 +17,6 @@ public static class NodeClaimManifests
     public const string AzureSkuLabel = "karpenter.azure.com/sku-name";
     public const string AwsGpuCountLabel = "karpenter.k8s.aws/instance-gpu-count";
     public const string DefaultImageFamily = "ubuntu";
-    public const string DefaultStorage = "1024Gi";
-    public const int StorageHeadroomGiB = 80;
-    public const int MinimumStorageGiB = 100;
     public const int NameHashLength = 10;
 
     /// <summary>
@@ -35,9 +32,9 @@ public static class NodeClaimManifests
         return $"ws{DnsNames.HexHash(key, NameHashLength)}-{index.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <param name="model">The inference preset, when known: sizes the node's disk (weights + 80 GiB, at least 100 GiB).</param>
-    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud, ModelPreset? model = null) =>
-        Build(Name(workspace, index), NodeLabels(workspace), ImageFamily(workspace.Metadata.Annotations), instanceType, cloud, Storage(workspace, model));
+    /// <summary>The index-th NodeClaim of a Workspace; its disk is sized by <see cref="WorkspaceSemantics.NodeStorage"/>.</summary>
+    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud) =>
+        Build(Name(workspace, index), NodeLabels(workspace), ImageFamily(workspace.Metadata.Annotations), instanceType, cloud, WorkspaceSemantics.NodeStorage(workspace));
 
     /// <summary>A NodeClaim for any owner: the GPU taint, the instance-type requirements of the cloud and the disk size.</summary>
     public static NodeClaim Build(string name, Dictionary<string, string> labels, string imageFamily, string instanceType, string cloud, string storage) => new()
@@ -97,14 +94,6 @@ public static class NodeClaimManifests
         var asked = annotations?.TryGetValue(Annotations.NodeImageFamily, out var value) == true
             ? value.Trim().ToLowerInvariant() : "";
         return asked is "ubuntu" or "azurelinux" ? asked : DefaultImageFamily;
-    }
-
-    /// <summary>OS disk: max(ceil(weights GiB) + 80, 100) Gi for an inference preset, 1024Gi otherwise.</summary>
-    public static string Storage(Workspace workspace, ModelPreset? model)
-    {
-        if (model is null || workspace.Inference?.Preset is null) return DefaultStorage;
-        var gib = Math.Max((int)Math.Ceiling(model.WeightsGiB) + StorageHeadroomGiB, MinimumStorageGiB);
-        return gib.ToString(CultureInfo.InvariantCulture) + "Gi";
     }
 
     static List<NodeSelectorRequirementWithMinValues> Requirements(string instanceType, string cloud)

@@ -38,9 +38,4 @@ public static class NodeReadiness
         node.Status?.Allocatable is { } allocatable && allocatable.TryGetValue("nvidia.com/gpu", out var quantity)
             ? (int)quantity.ToDecimal()
             : 0;
-
-    public static string? AllocatableGpus(V1Node node) =>
-        node.Status?.Allocatable is { } allocatable && allocatable.TryGetValue("nvidia.com/gpu", out var quantity)
-            ? ((int)quantity.ToDecimal()).ToString(CultureInfo.InvariantCulture)
-            : null;
 }

@@ -2,6 +2,7 @@ using k8s.Models;
 using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Runtime;
+using Kaito.Presets;
 
 namespace Kaito.Reconcilers.Workspaces;
 
@@ -17,9 +18,14 @@ public sealed record WorkspaceCaches(
     IResourceCache<V1Job> Jobs);
 
 /// <summary>Operator-wide settings the reconciler depends on.</summary>
-public sealed record ReconcilerSettings(bool NodeAutoProvisioning = true, string Cloud = "azure", bool VllmGate = true,
-    string RagImage = Manifests.RAGEngineManifests.DefaultImage, bool Karpenter = false)
+public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProvisioning.GpuProvisioner, string Cloud = "azure", bool VllmGate = true,
+    string RagImage = Manifests.RAGEngineManifests.DefaultImage)
 {
+    /// <summary>The operator creates the GPU nodes (NodeClaims, or a NodePool under Karpenter).</summary>
+    public bool NodeAutoProvisioning => Provisioning.CreatesNodes();
+
+    public bool Karpenter => Provisioning == NodeProvisioning.Karpenter;
+
     public const string FieldManager = "kaito-operator";
     public const string AppliedHashAnnotation = "kaito.sh/applied-hash";
 }

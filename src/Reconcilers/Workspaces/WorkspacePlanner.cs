@@ -17,9 +17,8 @@ public static class WorkspacePlanner
 {
     public static WorkspacePlan Plan(Workspace workspace, ReconcilerSettings settings, IReadOnlyList<V1Node> candidateNodes)
     {
-        var presetName = workspace.Inference?.Preset?.Name ?? workspace.Tuning?.Preset?.Name;
-        var model = presetName is null ? null : ModelCatalog.Default.Find(presetName);
-        var runtime = Runtime(workspace, settings);
+        var model = WorkspaceSemantics.Model(workspace);
+        var runtime = WorkspaceSemantics.Runtime(workspace, settings.VllmGate);
 
         GpuShape? shape;
         if (settings.NodeAutoProvisioning)
@@ -34,7 +33,7 @@ public static class WorkspacePlanner
         {
             var ready = candidateNodes.Where(NodeReadiness.IsReadyGpuNode).OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
             if (ready.Count == 0) return Problem("NoMatchingNodes", "no ready GPU node matches resource.labelSelector");
-            var read = Kaito.Presets.NodeGpuLabels.Read(ready[0].Metadata.Name, ready[0].Metadata.Labels?.AsReadOnly() ?? new Dictionary<string, string>().AsReadOnly(), NodeReadiness.AllocatableGpus(ready[0]));
+            var read = WorkspaceSemantics.NodeShape(ready[0]);
             if (read.Shape is null) return Problem("NodeGpuUnknown", read.Error!);
             shape = read.Shape;
         }
@@ -46,25 +45,11 @@ public static class WorkspacePlanner
             return new WorkspacePlan(new WorkloadPlan(null, runtime, count, shape.GpuCount, null, shape.SupportsBfloat16 ? "bfloat16" : "float16", []), count, null);
         }
 
-        var tuning = workspace.Tuning?.Method?.ToLowerInvariant();
-        var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, workspace.Tuning is null ? runtime : PlanRuntimes.Transformers, workspace.Tuning is null ? null : tuning ?? "qlora"));
-        if (!plan.Fits && !Bypass(workspace)) return Problem("ModelDoesNotFit", plan.Reason ?? "the model does not fit");
+        var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, runtime, WorkspaceSemantics.TuningMethod(workspace)));
+        if (!plan.Fits && !WorkspaceSemantics.BypassesResourceChecks(workspace.Metadata.Annotations)) return Problem("ModelDoesNotFit", plan.Reason ?? "the model does not fit");
         var nodes = plan.Fits ? plan.Nodes : Math.Max(1, workspace.Resource?.Count ?? 1);
         return new WorkspacePlan(new WorkloadPlan(model, plan.Runtime, nodes, shape.GpuCount, plan.MaxModelLen, plan.Dtype, []), nodes, null);
     }
 
-    public static string Runtime(Workspace workspace, ReconcilerSettings settings)
-    {
-        if (!settings.VllmGate) return PlanRuntimes.Transformers;
-        return workspace.Metadata.Annotations?.TryGetValue(Annotations.Runtime, out var value) == true && value == Runtimes.Transformers
-            ? PlanRuntimes.Transformers
-            : PlanRuntimes.Vllm;
-    }
-
-    static bool Bypass(Workspace workspace) =>
-        workspace.Metadata.Annotations?.TryGetValue(Annotations.BypassResourceChecks, out var value) == true
-        && string.Equals(value, "true", StringComparison.Ordinal);
-
     static WorkspacePlan Problem(string reason, string message) => new(null, 1, (reason, message));
-
 }

@@ -51,10 +51,7 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         var annotations = workspace["metadata"]?["annotations"] as JsonObject;
         if (annotations?[Annotations.Runtime] is not null) return;
         if (workspace["inference"]?["adapters"] is not JsonArray adapters) return;
-        var partial = adapters.OfType<JsonObject>()
-            .Select(a => a["strength"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "1.0")
-            .FirstOrDefault(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d != 1.0);
-        if (partial is null) return;
+        if (WorkspaceSemantics.PartialStrength(adapters.OfType<JsonObject>().Select(a => StringAt(a["strength"]))) is not { } partial) return;
 
         if (annotations is null)
             operations.Add(JsonPatchOperation.Add("/metadata/annotations", new JsonObject { [Annotations.Runtime] = Runtimes.Transformers }));
@@ -70,15 +67,13 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         if (resource["instanceType"] is JsonValue v && v.TryGetValue<string>(out var current) && !string.IsNullOrWhiteSpace(current)) return;
         if (!SkuCatalogHasCloud()) return;
 
-        var tuningMethod = workspace["tuning"]?["method"] is JsonValue m && m.TryGetValue<string>(out var method) ? method.ToLowerInvariant() : null;
         var presetName = StringAt(workspace["inference"]?["preset"]?["name"]) ?? StringAt(workspace["tuning"]?["preset"]?["name"]);
         if (presetName is null || ModelCatalog.Default.Find(presetName) is not { } model) return;
 
-        var runtime = operations.Any(o => o.Path.Contains("kaito.sh~1runtime", StringComparison.Ordinal) || (o.Value is JsonObject added && added[Annotations.Runtime] is not null))
-            ? PlanRuntimes.Transformers
-            : RuntimeOf(workspace);
+        var tuning = workspace["tuning"] is JsonObject;
+        var runtime = WorkspaceSemantics.Runtime(AnnotationsOf(workspace), Strengths(workspace), tuning, settings.FeatureGates.Vllm);
         var skus = SkuCatalog.Default.For(settings.Cloud);
-        var request = new PlanRequest(model, skus[0].Shape, runtime, workspace["tuning"] is JsonObject ? tuningMethod ?? "qlora" : null);
+        var request = new PlanRequest(model, skus[0].Shape, runtime, tuning ? WorkspaceSemantics.TuningMethod(StringAt(workspace["tuning"]?["method"])) : null);
         if (CapacityPlanner.Suggest(request, skus, 1) is not [var cheapest]) return;
 
         operations.Add(resource.ContainsKey("instanceType")
@@ -87,13 +82,13 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         warnings.Add($"resource.instanceType defaulted to {cheapest.Name}, the cheapest {settings.Cloud} SKU that fits {model.Name} ({cheapest.Nodes} node(s))");
     }
 
-    string RuntimeOf(JsonObject workspace)
-    {
-        if (!settings.FeatureGates.Vllm) return PlanRuntimes.Transformers;
-        return StringAt(workspace["metadata"]?["annotations"]?[Annotations.Runtime]) == Runtimes.Transformers
-            ? PlanRuntimes.Transformers
-            : PlanRuntimes.Vllm;
-    }
+    static Dictionary<string, string>? AnnotationsOf(JsonObject workspace) =>
+        workspace["metadata"]?["annotations"] is JsonObject annotations
+            ? annotations.Where(a => a.Value is JsonValue).ToDictionary(a => a.Key, a => StringAt(a.Value) ?? "", StringComparer.Ordinal)
+            : null;
+
+    static IEnumerable<string?> Strengths(JsonObject workspace) =>
+        workspace["inference"]?["adapters"] is JsonArray adapters ? adapters.OfType<JsonObject>().Select(a => StringAt(a["strength"])) : [];
 
     bool SkuCatalogHasCloud() => SkuCatalog.Default.HasCloud(settings.Cloud);
 

@@ -1,12 +1,6 @@
-namespace Kaito.Webhooks.Validation;
+using Kaito.Presets;
 
-/// <summary>How GPU nodes are obtained: NodeClaims for the gpu-provisioner, a NodePool per Workspace for Karpenter, or the user's own nodes.</summary>
-public enum NodeProvisioning
-{
-    GpuProvisioner,
-    BringYourOwn,
-    Karpenter,
-}
+namespace Kaito.Webhooks.Validation;
 
 /// <summary>Feature gates that change admission (names as KAITO's --feature-gates keys).</summary>
 public sealed record FeatureGates(bool Vllm = true, bool EnableMig = false, bool EnableAccelerator = false);
@@ -23,5 +17,5 @@ public sealed record AdmissionSettings(
     public FeatureGates FeatureGates => Gates ?? new FeatureGates();
 
     /// <summary>The operator creates the nodes (gpu-provisioner or Karpenter): instanceType is required and checked against the SKU catalog.</summary>
-    public bool AutoProvisioning => Provisioning != NodeProvisioning.BringYourOwn;
+    public bool AutoProvisioning => Provisioning.CreatesNodes();
 }

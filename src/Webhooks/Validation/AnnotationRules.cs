@@ -5,8 +5,7 @@ namespace Kaito.Webhooks.Validation;
 /// <summary>The kaito.sh/* annotations a Workspace may carry; checked on create and update.</summary>
 public static class AnnotationRules
 {
-    public static readonly IReadOnlyList<string> RuntimeValues = [Runtimes.Vllm, Runtimes.Transformers];
-    public static readonly IReadOnlyList<string> BooleanValues = ["true", "false"];
+        public static readonly IReadOnlyList<string> BooleanValues = ["true", "false"];
     public static readonly IReadOnlyList<string> NodeImageFamilies = ["ubuntu", "azurelinux"];
     public static readonly IReadOnlyList<string> PerformanceModes = ["balanced", "interactivity", "throughput"];
 
@@ -17,7 +16,7 @@ public static class AnnotationRules
         if (annotations is null) return;
         if (annotations.TryGetValue(Annotations.Runtime, out var runtime))
         {
-            if (!RuntimeValues.Contains(runtime, StringComparer.Ordinal)) errors.NotSupported(PathOf(Annotations.Runtime), runtime, RuntimeValues);
+            if (!Runtimes.All.Contains(runtime, StringComparer.Ordinal)) errors.NotSupported(PathOf(Annotations.Runtime), runtime, Runtimes.All);
             else if (runtime == Runtimes.Vllm && !gates.Vllm)
                 errors.Forbidden(PathOf(Annotations.Runtime), "the vLLM runtime is disabled (feature gate vLLM=false); set kaito.sh/runtime: transformers or remove the annotation");
         }
@@ -31,17 +30,4 @@ public static class AnnotationRules
         if (annotations.TryGetValue(Annotations.UseLocalWeights, out var local) && !BooleanValues.Contains(local, StringComparer.Ordinal))
             errors.Invalid(PathOf(Annotations.UseLocalWeights), local, "must be \"true\" or \"false\"");
     }
-
-    /// <summary>The runtime the workload will use: the annotation when valid, else vLLM (transformers when the vLLM gate is off).</summary>
-    public static string Runtime(IDictionary<string, string>? annotations, FeatureGates gates)
-    {
-        if (!gates.Vllm) return Runtimes.Transformers;
-        return annotations?.TryGetValue(Annotations.Runtime, out var value) == true && value == Runtimes.Transformers
-            ? Runtimes.Transformers
-            : Runtimes.Vllm;
-    }
-
-    /// <summary>Only the exact value "true" bypasses the GPU fit check.</summary>
-    public static bool BypassesResourceChecks(IDictionary<string, string>? annotations) =>
-        annotations?.TryGetValue(Annotations.BypassResourceChecks, out var value) == true && value == "true";
 }

@@ -57,9 +57,7 @@ public static class GpuFitRules
         foreach (var node in nodes.OrderBy(n => n.Metadata?.Name, StringComparer.Ordinal))
         {
             var name = node.Metadata?.Name ?? "<unnamed>";
-            var labels = node.Metadata?.Labels is { } l ? new Dictionary<string, string>(l, StringComparer.Ordinal) : [];
-            var allocatable = node.Status?.Allocatable is { } a && a.TryGetValue(NodeGpuLabels.GpuResource, out var quantity) ? quantity?.ToString() : null;
-            var read = NodeGpuLabels.Read(name, labels, allocatable);
+            var read = WorkspaceSemantics.NodeShape(node);
             if (read.Shape is null)
             {
                 errors.Invalid(SelectorPath, Describe(resource.LabelSelector), read.Error + "; select only GPU nodes");

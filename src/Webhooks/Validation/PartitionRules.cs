@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Validation;
 

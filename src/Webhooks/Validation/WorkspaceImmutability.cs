@@ -1,4 +1,5 @@
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Validation;
 

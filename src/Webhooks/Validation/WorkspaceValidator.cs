@@ -64,13 +64,13 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         var @namespace = string.IsNullOrEmpty(workspace.Metadata?.NamespaceProperty) ? "default" : workspace.Metadata.NamespaceProperty;
         if (workspace.Inference is { } inference)
         {
-            var runtime = AnnotationRules.Runtime(annotations, Settings.FeatureGates);
+            var runtime = WorkspaceSemantics.Runtime(workspace, Settings.FeatureGates.Vllm);
             var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors));
             RuleGuard.Run("inference.adapters", () => AdapterRules.Validate(inference.Adapters, runtime, errors));
 
             if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))
             {
-                if (AnnotationRules.BypassesResourceChecks(annotations))
+                if (WorkspaceSemantics.BypassesResourceChecks(annotations))
                     warnings.Add($"GPU fit check bypassed ({Annotations.BypassResourceChecks}: \"true\"); the model may not fit");
                 else
                     await RuleGuard.RunAsync("resource.instanceType", () => GpuFitRules.ValidateAsync(workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken));

@@ -7,7 +7,7 @@ namespace Kaito.Reconcilers.Tests.RAGEngines;
 public sealed class RAGEnginePlannerTests
 {
     static readonly ReconcilerSettings AutoProvisioning = new();
-    static readonly ReconcilerSettings OwnNodes = new(NodeAutoProvisioning: false);
+    static readonly ReconcilerSettings OwnNodes = new(Kaito.Presets.NodeProvisioning.BringYourOwn);
 
     [Fact]
     public void Local_embedding_on_a_gpu_sku_gets_the_skus_gpus_and_a_nodeclaim()

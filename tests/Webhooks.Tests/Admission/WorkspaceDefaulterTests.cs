@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Defaulting;
 using Kaito.Webhooks.Validation;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Tests.Admission;
 

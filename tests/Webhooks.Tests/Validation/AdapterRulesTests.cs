@@ -105,11 +105,16 @@ public sealed class AdapterRulesTests
     [InlineData("0.99")]
     public void Strength_below_one_needs_transformers(string strength)
     {
-        var error = Single(Create(With(Adapter("a", strength))), "inference.adapters[0].strength", FieldErrorType.Forbidden);
+        var vllm = With(Adapter("a", strength));
+        vllm.Metadata.Annotations = new Dictionary<string, string> { [Annotations.Runtime] = Runtimes.Vllm };
+        var error = Single(Create(vllm), "inference.adapters[0].strength", FieldErrorType.Forbidden);
         Assert.Contains("transformers", error.Detail, StringComparison.Ordinal);
 
         var transformers = With(Adapter("a", strength));
         transformers.Metadata.Annotations = new Dictionary<string, string> { [Annotations.Runtime] = Runtimes.Transformers };
         Valid(Create(transformers));
+
+        // Without the annotation (the defaulter adds it), the Workspace runs on transformers, as the reconciler will run it.
+        Valid(Create(With(Adapter("a", strength))));
     }
 }

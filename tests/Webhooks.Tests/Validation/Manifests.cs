@@ -1,6 +1,7 @@
 using Kaito.Api.V1Beta1;
 using Kaito.Api.V1Beta1.Serialization;
 using Kaito.Webhooks.Validation;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Tests.Validation;
 

@@ -143,7 +143,7 @@ public sealed class WorkspaceImmutabilityTests
     public void Create_rules_still_apply_on_update()
     {
         var updated = Inference();
-        updated.Metadata.Annotations = new Dictionary<string, string> { [Annotations.PerformanceMode] = "fast" };
+        updated.Metadata.Annotations = new Dictionary<string, string> { [Annotations.PerformanceMode] = "fast", [Annotations.Runtime] = Runtimes.Vllm };
         updated.Inference!.Adapters = [new AdapterSpec { Source = new DataSource { Name = "a", Image = "registry.io/a:1" }, Strength = "0.5" }];
         var result = Update(updated, Inference());
         Assert.Equal(["inference.adapters[0].strength:Forbidden", "metadata.annotations[kaito.sh/performance-mode]:NotSupported"],

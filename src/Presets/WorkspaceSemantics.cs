@@ -1,0 +1,74 @@
+using System.Globalization;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+
+namespace Kaito.Presets;
+
+/// <summary>
+/// What a Workspace means beyond its fields, decided once: the defaulter, the validator, the reconciler's planner, the
+/// CLI and the tests all ask here, so admission and reconcile cannot disagree.
+/// </summary>
+public static class WorkspaceSemantics
+{
+    /// <summary>The default tuning method when none is given (admission rejects an empty one; this is for unchecked objects).</summary>
+    public const string DefaultTuningMethod = "qlora";
+
+    /// <summary>
+    /// The runtime the workload runs: transformers when the vLLM feature gate is off, for tuning, when kaito.sh/runtime
+    /// says so, or (without that annotation) when an adapter asks for a strength other than 1.0, which only transformers
+    /// applies; vLLM otherwise. The defaulter writes the annotation in the adapter case, so the answer is the same before
+    /// and after admission.
+    /// </summary>
+    public static string Runtime(IDictionary<string, string>? annotations, IEnumerable<string?> adapterStrengths, bool tuning, bool vllmEnabled)
+    {
+        if (!vllmEnabled || tuning) return Runtimes.Transformers;
+        if (annotations?.TryGetValue(Annotations.Runtime, out var asked) == true)
+            return asked == Runtimes.Transformers ? Runtimes.Transformers : Runtimes.Vllm;
+        return PartialStrength(adapterStrengths) is null ? Runtimes.Vllm : Runtimes.Transformers;
+    }
+
+    public static string Runtime(Workspace workspace, bool vllmEnabled) =>
+        Runtime(workspace.Metadata?.Annotations, AdapterStrengths(workspace), workspace.Tuning is not null, vllmEnabled);
+
+    /// <summary>The first adapter strength other than 1.0 (absent means 1.0), or null.</summary>
+    public static string? PartialStrength(IEnumerable<string?> strengths) =>
+        strengths.FirstOrDefault(s => s is not null && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d != 1.0);
+
+    public static IEnumerable<string?> AdapterStrengths(Workspace workspace) => (workspace.Inference?.Adapters ?? []).Select(a => a?.Strength);
+
+    /// <summary>Only the exact value "true" of kaito.sh/bypass-resource-checks skips the GPU fit check.</summary>
+    public static bool BypassesResourceChecks(IDictionary<string, string>? annotations) =>
+        annotations?.TryGetValue(Annotations.BypassResourceChecks, out var value) == true && value == "true";
+
+    /// <summary>The preset named by inference or tuning, if any.</summary>
+    public static string? PresetName(Workspace workspace) => workspace.Inference?.Preset?.Name ?? workspace.Tuning?.Preset?.Name;
+
+    /// <summary>The catalog's model for the Workspace's preset; null for a custom template or an unknown name.</summary>
+    public static ModelPreset? Model(Workspace workspace) => PresetName(workspace) is { } name ? ModelCatalog.Default.Find(name) : null;
+
+    /// <summary>The tuning method, lower-cased (null for inference).</summary>
+    public static string? TuningMethod(Workspace workspace) => workspace.Tuning is null ? null : TuningMethod(workspace.Tuning.Method);
+
+    public static string TuningMethod(string? method) => string.IsNullOrWhiteSpace(method) ? DefaultTuningMethod : method.Trim().ToLowerInvariant();
+
+    /// <summary>The GPU shape of a bring-your-own node: the NVIDIA labels, and the allocatable nvidia.com/gpu as the count.</summary>
+    public static NodeShapeResult NodeShape(V1Node node)
+    {
+        var labels = node.Metadata?.Labels is { } l ? new Dictionary<string, string>(l, StringComparer.Ordinal) : [];
+        var allocatable = node.Status?.Allocatable is { } a && a.TryGetValue(NodeGpuLabels.GpuResource, out var quantity) && quantity is not null
+            ? ((long)quantity.ToDecimal()).ToString(CultureInfo.InvariantCulture)
+            : null;
+        return NodeGpuLabels.Read(node.Metadata?.Name ?? "<unnamed>", labels, allocatable);
+    }
+
+    /// <summary>
+    /// The OS disk of a Workspace's GPU node: the inference preset's weights plus 80 GiB, at least 100 GiB; 1024 GiB for
+    /// tuning and custom templates (the data and the image are unknown).
+    /// </summary>
+    public static string NodeStorage(Workspace workspace)
+    {
+        if (workspace.Inference?.Preset is null || Model(workspace) is not { } model) return "1024Gi";
+        var gib = Math.Max((int)Math.Ceiling(model.WeightsGiB) + 80, 100);
+        return gib.ToString(CultureInfo.InvariantCulture) + "Gi";
+    }
+}
