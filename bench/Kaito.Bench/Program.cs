@@ -1,3 +1,4 @@
+using Kaito.Api.V1Beta1;
 using System.Diagnostics;
 using System.Globalization;
 using Kaito.Cli;
@@ -23,9 +24,9 @@ var baseline = Measure("baseline: KAITO §4.4 node-count formula", 2_000_000, i 
 });
 var plan = Measure("CapacityPlanner.Plan (vllm, no suggestions)", 1_000_000, i => CapacityPlanner.Plan(requests[i % requests.Length]).Nodes);
 var transformers = Measure("CapacityPlanner.Plan (transformers)", 1_000_000,
-    i => CapacityPlanner.Plan(requests[i % requests.Length] with { Runtime = PlanRuntimes.Transformers }).Nodes);
+    i => CapacityPlanner.Plan(requests[i % requests.Length] with { Runtime = Runtimes.Transformers }).Nodes);
 var suggest = Measure("CapacityPlanner.Plan + suggestions (does not fit)", 100_000,
-    i => CapacityPlanner.Plan(requests[i % requests.Length] with { Runtime = PlanRuntimes.Transformers }, azure).Suggestions.Count);
+    i => CapacityPlanner.Plan(requests[i % requests.Length] with { Runtime = Runtimes.Transformers }, azure).Suggestions.Count);
 var warm = Measure("kubectl-kaito plan, warm, in process", 20_000, _ =>
     KaitoCli.Run(["plan", "--preset", "phi-3-mini-128k-instruct", "--instance-type", "Standard_NC6s_v3", "-o", "json"], TextWriter.Null, TextWriter.Null));
 
