@@ -39,6 +39,12 @@ public sealed partial class RAGEngineReconciler(
         {
             return ReconcileResult.After(TimeSpan.FromSeconds(2));
         }
+        catch (StepFailure failure)
+        {
+            await ReportAsync(key, failure, cancellationToken);
+            if (failure.Terminal) return ReconcileResult.Done;
+            throw;
+        }
     }
 
     async Task<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken ct)
@@ -66,7 +72,7 @@ public sealed partial class RAGEngineReconciler(
             NodeNames = seen.WorkerNodes,
             NodeSelector = compute.CpuNodeSelector,
         };
-        seen = await EnsureWorkloadAsync(rag, RAGEngineManifests.Build(rag, plan), seen, ct);
+        seen = await StepFailure.Run(ConditionTypes.ServiceReady, "applying the RAG service", () => EnsureWorkloadAsync(rag, RAGEngineManifests.Build(rag, plan), seen, ct));
         await WriteStatusAsync(rag, seen, ct);
         return seen.ReadyReplicas >= seen.DesiredReplicas ? ReconcileResult.Done : ReconcileResult.After(WaitingPoll);
     }
@@ -89,7 +95,8 @@ public sealed partial class RAGEngineReconciler(
         var claim = OwnClaims(rag).FirstOrDefault(c => c.Metadata.Name == name);
         if (claim is null)
         {
-            if (await writes.CreateNodeClaimAsync(RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud), ct))
+            if (await StepFailure.Run(ConditionTypes.ResourceReady, $"creating NodeClaim {name}",
+                    () => writes.CreateNodeClaimAsync(RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud), ct)))
                 await events.NormalAsync(rag, "NodeClaimCreated", $"created NodeClaim {name} ({compute.InstanceType}) for the local embedding model", ct);
             return seen with { ResourceProblem = ("NodeClaimPending", $"NodeClaim {name} ({compute.InstanceType}) is being provisioned") };
         }
@@ -147,6 +154,24 @@ public sealed partial class RAGEngineReconciler(
         await writes.SetFinalizersAsync(rag, [.. rag.Metadata.Finalizers.Where(f => f != Finalizers.RAGEngine)], ct);
         LogReleased(logger, rag.Metadata.NamespaceProperty, rag.Metadata.Name);
         return ReconcileResult.Done;
+    }
+
+    async Task ReportAsync(ObjectKey key, StepFailure failure, CancellationToken ct)
+    {
+        var rag = caches.RAGEngines.Get(key.Namespace, key.Name);
+        if (rag is null) return;
+        var message = failure.Detail + (failure.Terminal ? " (not retried until the RAGEngine changes)" : " (retrying)");
+        var next = RAGEngineStatusBuilder.Failed(rag, failure.Condition, failure.Reason, message, clock.GetUtcNow().UtcDateTime);
+        if (!RAGEngineStatusBuilder.Changed(rag.Status, next)) return;
+        try
+        {
+            if (await writes.PatchStatusAsync(rag, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
+        }
+        catch (HttpOperationException)
+        {
+            // The status cannot be written either; the log and the Event still say what failed.
+        }
+        await events.WarningAsync(rag, failure.Reason, failure.Detail, ct);
     }
 
     async Task WriteStatusAsync(RAGEngine rag, RAGEngineObservation seen, CancellationToken ct)

@@ -63,6 +63,18 @@ public static class RAGEngineStatusBuilder
         };
     }
 
+    /// <summary>The status with one step's failure: <paramref name="condition"/> and RAGEngineSucceeded False; the rest as it was.</summary>
+    public static RAGEngineStatus Failed(RAGEngine rag, string condition, string reason, string message, DateTime now)
+    {
+        var generation = rag.Metadata.Generation;
+        List<V1Condition> desired =
+        [
+            StatusConditions.Make(condition, false, reason, message, generation),
+            StatusConditions.Make(ConditionTypes.RAGEngineSucceeded, false, reason, message, generation),
+        ];
+        return new RAGEngineStatus { Conditions = StatusConditions.Merge(rag.Status?.Conditions, desired, now, []), WorkerNodes = rag.Status?.WorkerNodes };
+    }
+
     /// <summary>True when writing <paramref name="next"/> would change what is stored.</summary>
     public static bool Changed(RAGEngineStatus? current, RAGEngineStatus next) =>
         current is null

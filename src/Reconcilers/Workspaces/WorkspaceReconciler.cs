@@ -38,6 +38,14 @@ public sealed partial class WorkspaceReconciler(
             // The namespace is going away and will delete the Workspace: nothing to create, only the finalizer to run.
             return ReconcileResult.After(TimeSpan.FromSeconds(2));
         }
+        catch (StepFailure failure)
+        {
+            // The API server refused a step: say so in status (and once in an Event) while it lasts; the next successful
+            // pass recomputes the condition. Retried with backoff unless the request itself is invalid.
+            await ReportAsync(key, failure, cancellationToken);
+            if (failure.Terminal) return ReconcileResult.Done;
+            throw;
+        }
     }
 
     async Task<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -81,8 +89,8 @@ public sealed partial class WorkspaceReconciler(
 
         var workload = plan.Workload with { NodeNames = [.. readyNodes.Take(plan.TargetNodes).Order(StringComparer.Ordinal)], Revision = workspace.Metadata.Generation ?? 1 };
         seen = workspace.Tuning is not null
-            ? await EnsureTuningAsync(workspace, workload, seen, cancellationToken)
-            : await EnsureInferenceAsync(workspace, workload, seen, cancellationToken);
+            ? await StepFailure.Run(ConditionTypes.JobStarted, "creating the tuning Job", () => EnsureTuningAsync(workspace, workload, seen, cancellationToken))
+            : await StepFailure.Run(ConditionTypes.InferenceReady, "applying the inference workload", () => EnsureInferenceAsync(workspace, workload, seen, cancellationToken));
         await WriteStatusAsync(workspace, seen, cancellationToken);
         var settled = workspace.Tuning is not null ? seen.Job?.Succeeded > 0 || seen.Job?.Failed > 0 : seen.ReadyReplicas >= seen.DesiredReplicas;
         return settled ? ReconcileResult.Done : ReconcileResult.After(WaitingPoll);
@@ -99,7 +107,7 @@ public sealed partial class WorkspaceReconciler(
     {
         if (settings.Karpenter)
         {
-            await EnsureNodePoolAsync(workspace, target, ct);
+            await StepFailure.Run(ConditionTypes.NodeClaimReady, $"applying NodePool {NodePoolManifests.Name(workspace)}", () => EnsureNodePoolAsync(workspace, target, ct));
             return ReadyClaimNodes(workspace);
         }
         var existing = OwnClaims(workspace).ToDictionary(c => c.Metadata.Name);
@@ -108,7 +116,7 @@ public sealed partial class WorkspaceReconciler(
             var name = NodeClaimManifests.Name(workspace, index);
             if (existing.ContainsKey(name)) continue;
             var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud);
-            if (await writes.CreateNodeClaimAsync(claim, ct))
+            if (await StepFailure.Run(ConditionTypes.NodeClaimReady, $"creating NodeClaim {name}", () => writes.CreateNodeClaimAsync(claim, ct)))
                 await events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
         }
         return ReadyClaimNodes(workspace);
@@ -248,6 +256,24 @@ public sealed partial class WorkspaceReconciler(
         await writes.SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers.Where(f => f != Finalizers.Workspace)], ct);
         LogReleased(logger, workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
         return ReconcileResult.Done;
+    }
+
+    async Task ReportAsync(ObjectKey key, StepFailure failure, CancellationToken ct)
+    {
+        var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
+        if (workspace is null) return;
+        var message = failure.Detail + (failure.Terminal ? " (not retried until the Workspace changes)" : " (retrying)");
+        var next = WorkspaceStatusBuilder.Failed(workspace, failure.Condition, failure.Reason, message, clock.GetUtcNow().UtcDateTime);
+        if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;   // already reported: no write, no second Event
+        try
+        {
+            if (await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
+        }
+        catch (HttpOperationException)
+        {
+            // The status cannot be written either; the log and the Event still say what failed.
+        }
+        await events.WarningAsync(workspace, failure.Reason, failure.Detail, ct);
     }
 
     async Task WriteStatusAsync(Workspace workspace, WorkspaceObservation seen, CancellationToken ct)

@@ -120,6 +120,29 @@ public static class WorkspaceStatusBuilder
         Performance = old?.Performance,
     };
 
+    /// <summary>
+    /// The status with one step's failure: <paramref name="condition"/> and WorkspaceSucceeded False with the reason and
+    /// the API server's message; everything else as it was. The next successful pass recomputes them.
+    /// </summary>
+    public static WorkspaceStatus Failed(Workspace workspace, string condition, string reason, string message, DateTime now)
+    {
+        var old = workspace.Status;
+        var generation = workspace.Metadata.Generation;
+        List<V1Condition> desired =
+        [
+            StatusConditions.Make(condition, false, reason, message, generation),
+            StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, reason, message, generation),
+        ];
+        return new WorkspaceStatus
+        {
+            Conditions = StatusConditions.Merge(old?.Conditions, desired, now, []),
+            State = old?.State ?? WorkspaceStates.Pending,
+            WorkerNodes = old?.WorkerNodes,
+            TargetNodeCount = old?.TargetNodeCount,
+            Performance = old?.Performance,
+        };
+    }
+
     /// <summary>True when writing <paramref name="next"/> would change what is stored.</summary>
     public static bool Changed(WorkspaceStatus? current, WorkspaceStatus next) =>
         current is null

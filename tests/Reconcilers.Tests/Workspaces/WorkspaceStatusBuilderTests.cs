@@ -109,4 +109,24 @@ public sealed class WorkspaceStatusBuilderTests
         var resource = status.Conditions!.Single(c => c.Type == ConditionTypes.ResourceReady);
         Assert.Equal(("False", "ModelDoesNotFit", "phi-4 needs 40 GiB"), (resource.Status, resource.Reason, resource.Message));
     }
+
+    [Fact]
+    public void A_failed_step_shows_in_its_condition_until_a_successful_pass_recomputes_it()
+    {
+        var ready = WorkspaceStatusBuilder.Build(Inference(), new WorkspaceObservation { ReadyNodeClaims = 1, ReadyNodes = 1, WorkerNodes = ["a"], WorkloadCreated = true, DesiredReplicas = 1, ReadyReplicas = 1 }, T0);
+
+        var failed = WorkspaceStatusBuilder.Failed(Inference(ready), ConditionTypes.InferenceReady, "QuotaExceeded", "applying Service w: exceeded quota: q", T0.AddMinutes(1));
+
+        var inference = failed.Conditions!.Single(c => c.Type == ConditionTypes.InferenceReady);
+        Assert.Equal(("False", "QuotaExceeded", "applying Service w: exceeded quota: q"), (inference.Status, inference.Reason, inference.Message));
+        Assert.Equal("False", Condition(failed, ConditionTypes.WorkspaceSucceeded));
+        Assert.Equal("True", Condition(failed, ConditionTypes.NodesReady));
+        Assert.Equal(["a"], failed.WorkerNodes);
+        Assert.True(WorkspaceStatusBuilder.Changed(ready, failed));
+        Assert.False(WorkspaceStatusBuilder.Changed(failed, WorkspaceStatusBuilder.Failed(Inference(failed), ConditionTypes.InferenceReady, "QuotaExceeded", "applying Service w: exceeded quota: q", T0.AddMinutes(2))));
+
+        var recovered = WorkspaceStatusBuilder.Build(Inference(failed), new WorkspaceObservation { ReadyNodeClaims = 1, ReadyNodes = 1, WorkerNodes = ["a"], WorkloadCreated = true, DesiredReplicas = 1, ReadyReplicas = 1 }, T0.AddMinutes(3));
+        Assert.Equal("True", Condition(recovered, ConditionTypes.InferenceReady));
+        Assert.Equal("True", Condition(recovered, ConditionTypes.WorkspaceSucceeded));
+    }
 }
