@@ -20,10 +20,4 @@ public static class RAGEngineNodeClaims
         NodeClaimManifests.NodeLabels(rag.Spec?.Compute?.LabelSelector, Labels.RAGEngine, Labels.RAGEngineNamespace, rag.Metadata.Name, rag.Metadata.NamespaceProperty),
         NodeClaimManifests.ImageFamily(rag.Metadata.Annotations),
         instanceType, cloud, Storage);
-
-    public static Dictionary<string, string> OwnerLabels(RAGEngine rag) => new()
-    {
-        [Labels.RAGEngine] = rag.Metadata.Name,
-        [Labels.RAGEngineNamespace] = rag.Metadata.NamespaceProperty,
-    };
 }

@@ -77,7 +77,7 @@ public sealed partial class RAGEngineReconciler(
         return seen.ReadyReplicas >= seen.DesiredReplicas ? ReconcileResult.Done : ReconcileResult.After(WaitingPoll);
     }
 
-    IReadOnlyList<NodeClaim> OwnClaims(RAGEngine rag) => caches.NodeClaims.List(null, RAGEngineNodeClaims.OwnerLabels(rag));
+    IReadOnlyCollection<NodeClaim> OwnClaims(RAGEngine rag) => caches.NodeClaims.OwnedBy(rag.Metadata.NamespaceProperty, rag.Metadata.Name);
 
     async Task<RAGEngineObservation> EnsureComputeAsync(RAGEngine rag, RAGEngineComputePlan compute, CancellationToken ct)
     {
@@ -85,7 +85,7 @@ public sealed partial class RAGEngineReconciler(
         if (!compute.NeedsGpuNode) return seen;
         if (!compute.ProvisionNodeClaim)
         {
-            var own = RAGEnginePlanner.PickOwnGpuNode(rag, caches.Nodes.List());
+            var own = RAGEnginePlanner.PickOwnGpuNode(rag, caches.Nodes.All);
             return own is null
                 ? seen with { ResourceProblem = ("NoMatchingGpuNode", "no ready GPU node matches spec.compute.labelSelector; label a GPU node with it or fix the selector") }
                 : seen with { WorkerNodes = [own] };
@@ -128,7 +128,7 @@ public sealed partial class RAGEngineReconciler(
         }
         var wanted = deployment.Spec.Replicas ?? 1;
         var ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation && (s.UpdatedReplicas ?? 0) >= wanted ? s.ReadyReplicas ?? 0 : 0;
-        var pods = caches.Pods.List(ns, RAGEngineManifests.SelectorLabels(rag));
+        var pods = caches.Pods.OwnedBy(ns, rag.Metadata.Name);
         return seen with
         {
             WorkloadCreated = true,

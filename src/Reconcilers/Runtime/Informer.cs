@@ -24,11 +24,13 @@ namespace Kaito.Reconcilers.Runtime;
 /// </summary>
 /// <param name="trim">Drops parts of each object no reader of this cache needs (see <see cref="CacheTrims"/>), before it is cached.</param>
 /// <param name="controller">The controller this cache serves, named in its log lines.</param>
+/// <param name="ownerIndex">Keeps children findable by owner (<see cref="OwnedBy"/>) without scanning the cache.</param>
 public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger, InformerOptions? options = null, Action<T>? trim = null,
-    TimeProvider? timeProvider = null, Random? jitter = null, string? controller = null) : IResourceCache<T>
+    TimeProvider? timeProvider = null, Random? jitter = null, string? controller = null, OwnerIndex? ownerIndex = null) : IResourceCache<T>
     where T : IKubernetesObject<V1ObjectMeta>
 {
     readonly ConcurrentDictionary<ObjectKey, T> items = new();
+    readonly ConcurrentDictionary<ObjectKey, ConcurrentDictionary<ObjectKey, T>> byOwner = new();
     readonly InformerOptions settings = options ?? InformerOptions.Default;
     readonly TimeProvider time = timeProvider ?? TimeProvider.System;
     readonly Random random = jitter ?? Random.Shared;
@@ -55,9 +57,12 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
 
     public T? Get(string @namespace, string name) => items.GetValueOrDefault(new ObjectKey(@namespace ?? "", name));
 
-    public IReadOnlyList<T> List(string? @namespace = null, IReadOnlyDictionary<string, string>? labels = null) =>
-        [.. items.Values.Where(o => (@namespace is null || (o.Metadata.NamespaceProperty ?? "") == @namespace)
-            && (labels is null || labels.All(l => o.Metadata.Labels?.TryGetValue(l.Key, out var v) == true && v == l.Value)))];
+    public int Count => items.Count;
+
+    public IEnumerable<T> All => items.Select(static i => i.Value);
+
+    public IReadOnlyCollection<T> OwnedBy(string ownerNamespace, string ownerName) =>
+        byOwner.TryGetValue(new ObjectKey(ownerNamespace, ownerName), out var owned) ? [.. owned.Values] : [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -135,14 +140,13 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
         while (next is not null);
         foreach (var (key, old) in items)
         {
-            if (!fresh.ContainsKey(key) && items.TryRemove(key, out _)) Notify(WatchEventType.Deleted, old, old);
+            if (!fresh.ContainsKey(key) && Drop(key) is { } gone) Notify(WatchEventType.Deleted, gone, gone);
         }
         foreach (var (key, item) in fresh)
         {
-            var had = items.TryGetValue(key, out var old);
-            items[key] = item;
-            if (!had) Notify(WatchEventType.Added, item, default);
-            else if (old!.Metadata.ResourceVersion != item.Metadata.ResourceVersion) Notify(WatchEventType.Modified, item, old);
+            var old = Store(key, item);
+            if (old is null) Notify(WatchEventType.Added, item, default);
+            else if (old.Metadata.ResourceVersion != item.Metadata.ResourceVersion) Notify(WatchEventType.Modified, item, old);
         }
         Status.Listed();
         synced.TrySetResult();
@@ -183,14 +187,11 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
                 switch (e.Type)
                 {
                     case WatchEventType.Added or WatchEventType.Modified:
-                        Slim(item);
-                        var key = Key(item);
-                        items.TryGetValue(key, out var old);
-                        items[key] = item;
+                        var old = Store(Key(Slim(item)), item);
                         Notify(old is null ? WatchEventType.Added : WatchEventType.Modified, item, old);
                         break;
                     case WatchEventType.Deleted:
-                        items.TryRemove(Key(item), out _);
+                        Drop(Key(item));
                         Notify(WatchEventType.Deleted, item, item);
                         break;
                 }
@@ -228,6 +229,35 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
                 LogHandlerFailed(logger, e, name, item.Metadata?.NamespaceProperty, item.Metadata?.Name);
             }
         }
+    }
+
+    /// <summary>Caches the object and moves it in the owner index; returns what it replaced. Only the run loop writes.</summary>
+    T? Store(ObjectKey key, T item)
+    {
+        items.TryGetValue(key, out var old);
+        items[key] = item;
+        if (ownerIndex is not null)
+        {
+            var before = old is null ? null : ownerIndex.OwnerOf(old.Metadata);
+            var after = ownerIndex.OwnerOf(item.Metadata);
+            if (before is { } b && before != after) Unindex(b, key);
+            if (after is { } a) byOwner.GetOrAdd(a, static _ => new ConcurrentDictionary<ObjectKey, T>())[key] = item;
+        }
+        return old;
+    }
+
+    T? Drop(ObjectKey key)
+    {
+        if (!items.TryRemove(key, out var old)) return default;
+        if (ownerIndex?.OwnerOf(old.Metadata) is { } owner) Unindex(owner, key);
+        return old;
+    }
+
+    void Unindex(ObjectKey owner, ObjectKey key)
+    {
+        if (!byOwner.TryGetValue(owner, out var owned)) return;
+        owned.TryRemove(key, out _);
+        if (owned.IsEmpty) byOwner.TryRemove(new KeyValuePair<ObjectKey, ConcurrentDictionary<ObjectKey, T>>(owner, owned));
     }
 
     static ObjectKey Key(T item) => new(item.Metadata.NamespaceProperty ?? "", item.Metadata.Name);

@@ -14,9 +14,9 @@ public sealed class InformerSet(string controller, ILogger log, InformerHealth? 
     readonly List<Func<CancellationToken, Task>> syncs = [];
     readonly List<InformerStatus> statuses = [];
 
-    public Informer<T> Add<T>(ResourceSource<T> source, Action<T>? trim = null) where T : IKubernetesObject<V1ObjectMeta>
+    public Informer<T> Add<T>(ResourceSource<T> source, Action<T>? trim = null, OwnerIndex? owners = null) where T : IKubernetesObject<V1ObjectMeta>
     {
-        var informer = new Informer<T>(source, log, options, trim, controller: controller);
+        var informer = new Informer<T>(source, log, options, trim, controller: controller, ownerIndex: owners);
         runs.Add(informer.RunAsync);
         syncs.Add(informer.WaitForSyncAsync);
         statuses.Add(informer.Status);

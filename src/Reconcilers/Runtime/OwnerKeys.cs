@@ -1,24 +1,13 @@
-using k8s.Models;
-
 namespace Kaito.Reconcilers.Runtime;
 
-/// <summary>
-/// Maps a child's watch event to its owner's queue key through the owner labels every child carries
-/// (kaito.sh/workspace or kaito.sh/ragengine; cluster-scoped children also the owner's namespace label).
-/// </summary>
-public sealed class OwnerKeys(WorkQueue queue, string ownerLabel, string ownerNamespaceLabel)
+/// <summary>Maps a child's watch event to its owner's queue key through the owner labels every child carries (<see cref="OwnerIndex"/>).</summary>
+public sealed class OwnerKeys(WorkQueue queue, OwnerIndex index)
 {
-    /// <summary>Cluster-scoped children (NodeClaims, Nodes): false when the object names no owner.</summary>
-    public bool EnqueueByLabels(V1ObjectMeta metadata)
+    /// <summary>Queues the owner; false when the object names none.</summary>
+    public bool Enqueue(k8s.Models.V1ObjectMeta metadata)
     {
-        if (metadata.Labels?.TryGetValue(ownerLabel, out var name) != true || metadata.Labels.TryGetValue(ownerNamespaceLabel, out var ns) != true) return false;
-        queue.Add(new ObjectKey(ns, name!));
+        if (index.OwnerOf(metadata) is not { } owner) return false;
+        queue.Add(owner);
         return true;
-    }
-
-    /// <summary>Namespaced children: the owner lives in the child's namespace.</summary>
-    public void EnqueueNamespaced(V1ObjectMeta metadata)
-    {
-        if (metadata.Labels?.TryGetValue(ownerLabel, out var name) == true) queue.Add(new ObjectKey(metadata.NamespaceProperty ?? "", name));
     }
 }

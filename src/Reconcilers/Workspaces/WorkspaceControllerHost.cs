@@ -21,10 +21,11 @@ public sealed class WorkspaceControllerHost
     public WorkspaceControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 4)
     {
         informers = new InformerSet("workspace", loggers.CreateLogger("informer"));
+        var ownedBy = new OwnerIndex(Labels.Workspace, Labels.WorkspaceNamespace);
         workspaces = informers.Add(ResourceSources.Workspaces(client));
-        var nodeClaims = informers.Add(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim);
+        var nodeClaims = informers.Add(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim, ownedBy);
         var nodes = informers.Add(ResourceSources.Nodes(client), CacheTrims.Node);
-        var pods = informers.Add(ResourceSources.Pods(client, Owned), CacheTrims.Pod);
+        var pods = informers.Add(ResourceSources.Pods(client, Owned), CacheTrims.Pod, ownedBy);
         var deployments = informers.Add(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
         var statefulSets = informers.Add(ResourceSources.StatefulSets(client, Owned), CacheTrims.StatefulSet);
         var services = informers.Add(ResourceSources.Services(client, Owned), CacheTrims.Service);
@@ -33,26 +34,26 @@ public sealed class WorkspaceControllerHost
         var metrics = RuntimeMetrics.Default;
         Queue = new WorkQueue(metrics: metrics.Queue("workspace"));
         metrics.Queue("workspace").Depth = () => Queue.Count;
-        var owners = new OwnerKeys(Queue, Labels.Workspace, Labels.WorkspaceNamespace);
+        var owners = new OwnerKeys(Queue, ownedBy);
         Reconciler = new WorkspaceReconciler(client, new WorkspaceCaches(workspaces, nodeClaims, nodes, pods, deployments, statefulSets, services, jobs),
             settings, new EventRecorder(client), loggers.CreateLogger<WorkspaceReconciler>());
         Controller = new Controller("workspace", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
 
-        metrics.Gauge("kaito_workspaces", () => CountByCondition(workspaces.List().Select(w => w.Status?.Conditions), ConditionTypes.WorkspaceSucceeded));
-        metrics.Gauge("kaito_workspace_nodeclaims", () => [("", nodeClaims.List().Count)]);
+        metrics.Gauge("kaito_workspaces", () => CountByCondition(workspaces.All.Select(w => w.Status?.Conditions), ConditionTypes.WorkspaceSucceeded));
+        metrics.Gauge("kaito_workspace_nodeclaims", () => [("", nodeClaims.Count)]);
         workspaces.Changed += (_, ws, _) => Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));
-        nodeClaims.Changed += (_, claim, _) => owners.EnqueueByLabels(claim.Metadata);
-        pods.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
-        deployments.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
-        statefulSets.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
-        services.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
-        jobs.Changed += (_, o, _) => owners.EnqueueNamespaced(o.Metadata);
+        nodeClaims.Changed += (_, claim, _) => owners.Enqueue(claim.Metadata);
+        pods.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
+        deployments.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
+        statefulSets.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
+        services.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
+        jobs.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
         nodes.Changed += (_, node, _) =>
         {
             // Provisioned nodes carry their Workspace's labels; a user's own node matters to the Workspaces naming it in
             // preferredNodes, or to any Workspace when nodes are not auto-provisioned.
-            if (owners.EnqueueByLabels(node.Metadata)) return;
-            foreach (var ws in workspaces.List())
+            if (owners.Enqueue(node.Metadata)) return;
+            foreach (var ws in workspaces.All)
             {
                 if (!settings.NodeAutoProvisioning || ws.Resource?.PreferredNodes?.Contains(node.Metadata.Name) == true)
                     Queue.Add(new ObjectKey(ws.Metadata.NamespaceProperty, ws.Metadata.Name));

@@ -57,7 +57,7 @@ public sealed partial class WorkspaceReconciler(
         workspace = await writes.EnsureFinalizerAsync(workspace, Finalizers.Workspace, cancellationToken);
         if (workspace is null) return ReconcileResult.Done;
 
-        var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.List().Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
+        var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
         var plan = WorkspacePlanner.Plan(workspace, settings, candidates);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
         if (plan.Workload is null)
@@ -72,7 +72,7 @@ public sealed partial class WorkspaceReconciler(
         var readyNodes = settings.NodeAutoProvisioning
             ? [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, seen, cancellationToken)]
             : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
-        IReadOnlyList<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
+        IReadOnlyCollection<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
         {
             NodeClaimTarget = plan.TargetNodes - preferred.Count,
@@ -96,12 +96,7 @@ public sealed partial class WorkspaceReconciler(
         return settled ? ReconcileResult.Done : ReconcileResult.After(WaitingPoll);
     }
 
-    IReadOnlyList<NodeClaim> OwnClaims(Workspace workspace) =>
-        caches.NodeClaims.List(null, new Dictionary<string, string>
-        {
-            [Labels.Workspace] = workspace.Metadata.Name,
-            [Labels.WorkspaceNamespace] = workspace.Metadata.NamespaceProperty,
-        });
+    IReadOnlyCollection<NodeClaim> OwnClaims(Workspace workspace) => caches.NodeClaims.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
 
     async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, WorkspaceObservation seen, CancellationToken ct)
     {
@@ -125,12 +120,11 @@ public sealed partial class WorkspaceReconciler(
     /// <summary>Ready nodes of the Workspace's ready NodeClaims whose instance type is the one asked for, by name.</summary>
     List<string> ReadyClaimNodes(Workspace workspace)
     {
-        var nodes = caches.Nodes.List();
         var instanceType = workspace.Resource!.InstanceType;
         var result = new List<string>();
         foreach (var claim in OwnClaims(workspace).Where(NodeReadiness.IsReady))
         {
-            var node = nodes.FirstOrDefault(n => n.Metadata.Name == claim.Status!.NodeName);
+            var node = caches.Nodes.Get("", claim.Status!.NodeName!);
             if (node is null || !NodeReadiness.IsReadyGpuNode(node)) continue;
             string? type = null;
             if (node.Metadata.Labels?.TryGetValue("node.kubernetes.io/instance-type", out var label) == true) type = label;
@@ -217,7 +211,7 @@ public sealed partial class WorkspaceReconciler(
             ready = live is { Status: { } s } && s.ObservedGeneration >= live.Metadata.Generation ? s.ReadyReplicas ?? 0 : 0;
         }
 
-        var pods = caches.Pods.List(ns, new Dictionary<string, string> { [Labels.Workspace] = workspace.Metadata.Name });
+        var pods = caches.Pods.OwnedBy(ns, workspace.Metadata.Name);
         return seen with
         {
             WorkloadCreated = true,

@@ -63,7 +63,14 @@ sealed class FakeResourceSource(FakeTimeProvider time)
         return watches.TryDequeue(out var script) ? script(cancellationToken) : Open([], cancellationToken);
     }
 
-    static V1ConfigMap Copy(V1ConfigMap o) => new() { Metadata = new V1ObjectMeta { Name = o.Metadata.Name, NamespaceProperty = o.Metadata.NamespaceProperty, ResourceVersion = o.Metadata.ResourceVersion } };
+    static V1ConfigMap Copy(V1ConfigMap o) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = o.Metadata.Name, NamespaceProperty = o.Metadata.NamespaceProperty, ResourceVersion = o.Metadata.ResourceVersion,
+            Labels = o.Metadata.Labels is null ? null : new Dictionary<string, string>(o.Metadata.Labels),
+        },
+    };
 
     public static V1ConfigMap Map(string name, string resourceVersion) =>
         new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "ns", ResourceVersion = resourceVersion } };

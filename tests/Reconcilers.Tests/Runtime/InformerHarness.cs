@@ -48,11 +48,11 @@ sealed class InformerHarness : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     Task? run;
 
-    public InformerHarness(double jitter = 0, int pageSize = 500)
+    public InformerHarness(double jitter = 0, int pageSize = 500, OwnerIndex? owners = null)
     {
         Fake = new FakeResourceSource(Time);
         Options = InformerOptions.Default with { HealthyWatch = Healthy, PageSize = pageSize };
-        Informer = new Informer<V1ConfigMap>(Fake.Source, Log, Options, timeProvider: Time, jitter: new FixedRandom(jitter));
+        Informer = new Informer<V1ConfigMap>(Fake.Source, Log, Options, timeProvider: Time, jitter: new FixedRandom(jitter), ownerIndex: owners);
     }
 
     public RecordingTimeProvider Time { get; } = new();

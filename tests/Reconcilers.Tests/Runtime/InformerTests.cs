@@ -181,14 +181,47 @@ public sealed class InformerTests
         h.Start();
         await h.WatchCallsAsync(1);
         Assert.Equal([null, "3", "6"], h.Fake.Lists.Select(l => l.Continue));
-        Assert.Equal(7, h.Informer.List().Count);
+        Assert.Equal(7, h.Informer.Count);
 
         h.Fake.Objects.RemoveRange(5, 2);
         await h.Time.AdvancePastTimerAsync(S(0.5));
         await h.WatchCallsAsync(2);
-        Assert.Equal(5, h.Informer.List().Count);
+        Assert.Equal(5, h.Informer.Count);
         Assert.Equal(["o5", "o6"], deleted.Order(StringComparer.Ordinal));
         Assert.Equal(3, h.Fake.PageSizeSeen);
+    }
+
+    [Fact]
+    public async Task The_owner_index_follows_adds_label_changes_deletes_and_relists()
+    {
+        await using var h = new InformerHarness(owners: new OwnerIndex("kaito.sh/workspace", "kaito.sh/workspacenamespace"));
+        h.Fake.Objects.Add(Owned("pod-a", "1", "w1"));
+        h.Fake.Objects.Add(Owned("pod-b", "1", "w1"));
+        h.Fake.Objects.Add(Map("loose", "1"));
+        h.Fake.ThenOpen(
+            new StreamEvent<V1ConfigMap>(WatchEventType.Added, Owned("pod-c", "2", "w2"), null),
+            new StreamEvent<V1ConfigMap>(WatchEventType.Modified, Owned("pod-b", "3", "w2"), null),
+            new StreamEvent<V1ConfigMap>(WatchEventType.Deleted, Owned("pod-a", "4", "w1"), null),
+            new StreamEvent<V1ConfigMap>(WatchEventType.Added, Map("sentinel", "5"), null));
+        h.Start();
+        await InformerHarness.WaitAsync(() => h.Informer.Get("ns", "sentinel") is not null, "the watch events applied");
+
+        Assert.Empty(h.Informer.OwnedBy("ns", "w1"));
+        Assert.Equal(["pod-b", "pod-c"], h.Informer.OwnedBy("ns", "w2").Select(o => o.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(4, h.Informer.Count);
+        Assert.Equal(4, h.Informer.All.Count());
+        // A cluster-scoped child names its owner's namespace by label.
+        var clusterScoped = new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "claim", Labels = new Dictionary<string, string> { ["kaito.sh/workspace"] = "w3", ["kaito.sh/workspacenamespace"] = "other" } } };
+        Assert.Equal(new ObjectKey("other", "w3"), new OwnerIndex("kaito.sh/workspace", "kaito.sh/workspacenamespace").OwnerOf(clusterScoped.Metadata));
+        clusterScoped.Metadata.Labels.Remove("kaito.sh/workspacenamespace");
+        Assert.Null(new OwnerIndex("kaito.sh/workspace", "kaito.sh/workspacenamespace").OwnerOf(clusterScoped.Metadata));
+    }
+
+    static V1ConfigMap Owned(string name, string resourceVersion, string owner)
+    {
+        var o = Map(name, resourceVersion);
+        o.Metadata.Labels = new Dictionary<string, string> { ["kaito.sh/workspace"] = owner };
+        return o;
     }
 
     [Fact]
