@@ -41,22 +41,6 @@ public sealed class InformerIntegrationTests
     }
 
     [Fact]
-    public async Task A_watch_from_a_version_the_server_no_longer_serves_yields_a_410_error_event()
-    {
-        // What an API server restart does to every informer: the watch cache starts at the current revision, so an older
-        // resourceVersion is answered with HTTP 200 and an ERROR event (410 Expired), which the client only reports to an
-        // error callback. It reaches the informer as an event (earlier it was dropped and the watch resumed in a hot loop).
-        var plane = await ControlPlane.GetAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var events = new List<StreamEvent<V1ConfigMap>>();
-        await foreach (var e in ResourceSources.ConfigMaps(plane.Client, null).Watch("1", 5, timeout.Token)) events.Add(e);
-
-        var error = Assert.Single(events);
-        Assert.Equal(WatchEventType.Error, error.Type);
-        Assert.Equal(410, error.Error!.Code);
-    }
-
-    [Fact]
     public async Task A_kind_the_server_does_not_serve_never_syncs_and_is_reported_stalled_with_the_reason()
     {
         var plane = await ControlPlane.GetAsync();
