@@ -14,8 +14,6 @@ public static class ConditionTypes
     public const string RAGEngineSucceeded = "RAGEngineSucceeded";
     public const string WorkspaceDeleting = "WorkspaceDeleting";
     public const string RAGEngineDeleting = "RAGEngineDeleting";
-    public const string BenchmarkCompleted = "BenchmarkCompleted";
-    public const string ModelMirrorReady = "ModelMirrorReady";
 }
 
 /// <summary>Values of <c>status.state</c>.</summary>

@@ -27,8 +27,6 @@ public sealed partial class RAGEngineReconciler(
     readonly ChildApplier applier = new(client);
     readonly OwnerWrites writes = new(client, RAGEngine.Plural);
 
-    public int ChildWrites => applier.Writes;
-
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         try
@@ -165,7 +163,7 @@ public sealed partial class RAGEngineReconciler(
         if (!RAGEngineStatusBuilder.Changed(rag.Status, next)) return;
         try
         {
-            if (await writes.PatchStatusAsync(rag, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
+            await writes.PatchStatusAsync(rag, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
         }
         catch (HttpOperationException)
         {
@@ -180,7 +178,7 @@ public sealed partial class RAGEngineReconciler(
         if (!RAGEngineStatusBuilder.Changed(rag.Status, next)) return;
         var status = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
         if (next.WorkerNodes is null) status["workerNodes"] = null;   // merge patch: null removes a stale list
-        if (await writes.PatchStatusAsync(rag, status, ct)) applier.CountWrite();
+        await writes.PatchStatusAsync(rag, status, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ragengine {Namespace}/{Name}: NodeClaims gone, finalizer released")]

@@ -19,7 +19,6 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
     readonly SemaphoreSlim available = new(0);
     double tokens = burst;
     DateTimeOffset lastRefill = (time ?? TimeProvider.System).GetUtcNow();
-    bool shutDown;
 
     public RuntimeMetrics.QueueStats Metrics => stats;
 
@@ -32,7 +31,6 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
     {
         lock (gate)
         {
-            if (shutDown) return;
             if (processing.Contains(key))
             {
                 dirty.Add(key);
@@ -95,7 +93,7 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
         lock (gate) return failures.GetValueOrDefault(key);
     }
 
-    /// <summary>The next key to process, or null once shut down.</summary>
+    /// <summary>The next key to process; waits until there is one (cancel to stop).</summary>
     public async Task<ObjectKey?> GetAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -103,7 +101,6 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
             await available.WaitAsync(cancellationToken);
             lock (gate)
             {
-                if (shutDown) return null;
                 if (queue.First is not { } first) continue;
                 queue.RemoveFirst();
                 queued.Remove(first.Value);
@@ -123,11 +120,5 @@ public sealed class WorkQueue(TimeProvider? time = null, double tokensPerSecond 
             again = dirty.Remove(key);
         }
         if (again) Add(key);
-    }
-
-    public void ShutDown()
-    {
-        lock (gate) shutDown = true;
-        available.Release(1000);
     }
 }

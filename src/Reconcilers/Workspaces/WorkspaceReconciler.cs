@@ -25,8 +25,6 @@ public sealed partial class WorkspaceReconciler(
     readonly ChildApplier applier = new(client);
     readonly OwnerWrites writes = new(client, Workspace.Plural);
 
-    public int ChildWrites => applier.Writes;
-
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         try
@@ -261,7 +259,7 @@ public sealed partial class WorkspaceReconciler(
         if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;   // already reported: no write, no second Event
         try
         {
-            if (await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
+            await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
         }
         catch (HttpOperationException)
         {
@@ -274,7 +272,7 @@ public sealed partial class WorkspaceReconciler(
     {
         var next = WorkspaceStatusBuilder.Build(workspace, seen, clock.GetUtcNow().UtcDateTime);
         if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;
-        if (await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct)) applier.CountWrite();
+        await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "workspace {Namespace}/{Name}: NodeClaims gone, finalizer released")]
