@@ -98,6 +98,8 @@ static class InvalidManifests
         new("tuning input metadata endpoint", Workspace("w", Tuning(input: "urls: [\"http://169.254.169.254/latest/meta-data\"]")), "tuning.input.urls[0]"),
         new("tuning input loopback", Workspace("w", Tuning(input: "urls: [\"https://example.com/ok.parquet\", \"http://localhost:8080/d\"]")), "tuning.input.urls[1]"),
         new("tuning input private address", Workspace("w", Tuning(input: "urls: [\"http://10.0.0.7/d.parquet\"]")), "tuning.input.urls[0]"),
+        new("tuning input cluster service name", Workspace("w", Tuning(input: "urls: [\"http://kubernetes.default.svc/api/v1/secrets\"]")), "tuning.input.urls[0]"),
+        new("tuning input address-echo name", Workspace("w", Tuning(input: "urls: [\"http://169.254.169.254.nip.io/latest/meta-data\"]")), "tuning.input.urls[0]"),
         new("tuning output image without push secret", Workspace("w", Tuning(output: "image: registry.example.com/adapter:1")), "tuning.output.imagePushSecret"),
         new("tuning output image and volume", Workspace("w", Tuning(output: "image: registry.example.com/adapter:1\n    imagePushSecret: push\n    volumeSource: {emptyDir: {}}")), "tuning.output"),
         new("tuning on several nodes", Workspace("w", Tuning(count: "2")), "resource.count"),

@@ -6,7 +6,25 @@ namespace Kaito.Webhooks.Validation;
 /// <summary>URL checks: plain http(s) endpoints, and download URLs that must not reach into the cluster or cloud metadata.</summary>
 public static class UrlRules
 {
-    static readonly string[] BlockedHosts = ["localhost", "metadata.google.internal", "metadata.google", "instance-data.ec2.internal"];
+    const string UsePublic = "use a public URL, or mount the data as a volumeSource";
+
+    /// <summary>Names that resolve to the machine itself or to a cloud's instance metadata service.</summary>
+    static readonly HashSet<string> BlockedHosts = new(StringComparer.Ordinal)
+    {
+        "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
+        "metadata", "metadata.google", "metadata.google.internal", "metadata.azure.internal", "metadata.azure.com",
+        "instance-data", "instance-data.ec2.internal", "metadata.ec2.internal",
+    };
+
+    /// <summary>Suffixes of names that only resolve inside a cluster, a cloud network or the host (and public wildcard names that resolve to loopback).</summary>
+    static readonly string[] BlockedSuffixes =
+    [
+        ".localhost", ".local", ".internal", ".svc", ".cluster.local", ".home.arpa",
+        ".localtest.me", ".lvh.me", ".vcap.me",
+    ];
+
+    /// <summary>Public DNS services that answer with the address written in the name (10.0.0.1.nip.io, 10-0-0-1.sslip.io).</summary>
+    static readonly string[] AddressEchoDomains = [".nip.io", ".sslip.io", ".xip.io", ".traefik.me", ".local.gd"];
 
     /// <summary>Null when <paramref name="url"/> is an absolute http or https URL with a host.</summary>
     public static string? HttpProblem(string? url)
@@ -31,10 +49,50 @@ public static class UrlRules
         var uri = new Uri(url!, UriKind.Absolute);
         var host = uri.DnsSafeHost.TrimEnd('.').ToLowerInvariant();
         if (host.Length == 0) return "URL has no host; write http://host/path or https://host/path";
-        if (BlockedHosts.Contains(host, StringComparer.Ordinal) || host.EndsWith(".localhost", StringComparison.Ordinal))
-            return $"host \"{host}\" is local or a cloud metadata endpoint; use a public URL or a volumeSource";
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IsInternal(address))
-            return $"address {address} is loopback, private, link-local, multicast or unspecified; use a public URL or a volumeSource";
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+            return IsInternal(address) ? $"address {address} is loopback, private, link-local, multicast or unspecified; {UsePublic}" : null;
+        return HostProblem(host);
+    }
+
+    /// <summary>Why a host name means "inside" (the cluster, the node, the cloud's metadata service), else null.</summary>
+    public static string? HostProblem(string host)
+    {
+        if (BlockedHosts.Contains(host) || host.StartsWith("metadata.", StringComparison.Ordinal) && host.EndsWith(".internal", StringComparison.Ordinal))
+            return $"host \"{host}\" is the local machine or a cloud metadata endpoint; {UsePublic}";
+        if (!host.Contains('.', StringComparison.Ordinal))
+            return $"host \"{host}\" is a single-label name, which resolves through the cluster's search domains (a Service, a node); {UsePublic}";
+        if (host.EndsWith(".svc", StringComparison.Ordinal) || host.Contains(".svc.", StringComparison.Ordinal))
+            return $"host \"{host}\" is a Kubernetes Service name inside the cluster; {UsePublic}";
+        if (BlockedSuffixes.FirstOrDefault(suffix => host.EndsWith(suffix, StringComparison.Ordinal)) is { } blocked)
+            return $"host \"{host}\" is under \"{blocked[1..]}\", which resolves only inside a cluster, a cloud network or the node; {UsePublic}";
+        if (EmbeddedAddress(host) is { } embedded && IsInternal(embedded))
+            return $"host \"{host}\" resolves to the address written in it, {embedded}, which is loopback, private or link-local; {UsePublic}";
+        return null;
+    }
+
+    /// <summary>The IPv4 address an address-echo DNS name carries ("10.0.0.1.nip.io", "app-10-0-0-1.sslip.io", "0a000001.nip.io").</summary>
+    static IPAddress? EmbeddedAddress(string host)
+    {
+        var domain = AddressEchoDomains.FirstOrDefault(d => host.EndsWith(d, StringComparison.Ordinal));
+        if (domain is null) return null;
+        var name = host[..^domain.Length];
+        var labels = name.Split('.');
+        for (var i = 0; i + 4 <= labels.Length; i++)
+        {
+            if (IPAddress.TryParse(string.Join('.', labels[i..(i + 4)]), out var dotted) && labels[i..(i + 4)].All(l => l.All(char.IsAsciiDigit))) return dotted;
+        }
+        foreach (var label in labels)
+        {
+            var parts = label.Split('-');
+            for (var i = 0; i + 4 <= parts.Length; i++)
+            {
+                if (parts[i..(i + 4)].All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)) && IPAddress.TryParse(string.Join('.', parts[i..(i + 4)]), out var dashed))
+                    return dashed;
+            }
+            var last = parts[^1];
+            if (last.Length == 8 && last.All(char.IsAsciiHexDigit))
+                return new IPAddress(Convert.FromHexString(last));
+        }
         return null;
     }
 

@@ -24,6 +24,29 @@ public sealed class UrlRulesTests
     [InlineData("http://metadata.google.internal/computeMetadata/v1/")]
     [InlineData("http://metadata.google/x")]
     [InlineData("http://instance-data.ec2.internal/x")]
+    [InlineData("http://kubernetes.default.svc/api/v1/secrets")]
+    [InlineData("http://kubernetes.default.svc.cluster.local/api")]
+    [InlineData("http://qdrant.default.svc.corp.example/x")]
+    [InlineData("http://kubernetes/api")]
+    [InlineData("http://my-service:8080/data.parquet")]
+    [InlineData("http://node1.cluster.local/x")]
+    [InlineData("http://printer.local/x")]
+    [InlineData("http://metadata.azure.internal/metadata/instance")]
+    [InlineData("http://metadata.azure.com/x")]
+    [InlineData("http://metadata/computeMetadata/v1/")]
+    [InlineData("http://instance-data/latest/meta-data")]
+    [InlineData("http://ip-10-0-0-1.ec2.internal/x")]
+    [InlineData("http://localhost.localdomain/x")]
+    [InlineData("http://ip6-localhost/x")]
+    [InlineData("http://169.254.169.254.nip.io/latest/meta-data")]
+    [InlineData("http://10.0.0.1.sslip.io/x")]
+    [InlineData("http://app.192.168.1.5.nip.io/x")]
+    [InlineData("http://10-0-0-1.sslip.io/x")]
+    [InlineData("http://app-127-0-0-1.nip.io/x")]
+    [InlineData("http://7f000001.nip.io/x")]
+    [InlineData("http://anything.localtest.me/x")]
+    [InlineData("http://router.home.arpa/x")]
+    [InlineData("http://KUBERNETES.Default.SVC./api")]
     [InlineData("file:///etc/passwd")]
     [InlineData("/etc/passwd")]
     [InlineData("ftp://x")]
@@ -32,7 +55,10 @@ public sealed class UrlRulesTests
     [InlineData("")]
     public void Download_url_is_rejected(string url)
     {
-        Assert.NotNull(UrlRules.DownloadProblem(url));
+        var problem = UrlRules.DownloadProblem(url);
+        Assert.NotNull(problem);
+        if (url.StartsWith("http", StringComparison.OrdinalIgnoreCase) && url.Contains("://", StringComparison.Ordinal))
+            Assert.Contains("public URL", problem, StringComparison.Ordinal);
         var workspace = Tuning();
         workspace.Tuning!.Input!.Urls = ["https://example.com/ok.parquet", url];
         var error = Single(Create(workspace), "tuning.input.urls[1]", FieldErrorType.Invalid);
@@ -44,6 +70,9 @@ public sealed class UrlRulesTests
     [InlineData("http://example.com/data.json")]
     [InlineData("HTTPS://Example.COM/data.json")]
     [InlineData("https://8.8.8.8/data.json")]
+    [InlineData("http://8.8.8.8.nip.io/data.json")]
+    [InlineData("https://data.example.com/svc/file.parquet")]
+    [InlineData("https://svc.example.com/file.parquet")]
     public void Download_url_is_accepted(string url)
     {
         Assert.Null(UrlRules.DownloadProblem(url));
