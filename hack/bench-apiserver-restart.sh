@@ -21,7 +21,7 @@ trap 'k delete namespace "$ns" --wait=false >/dev/null 2>&1 || true' EXIT
 m="$(curl -fsS "$metrics_url")"
 reads0="$(counter read "$m")"; writes0="$(counter write "$m")"; cpu0="$(cpu_ticks)"
 total="$(informers "$m")"
-ready_ms="$(bash "$REPO_ROOT/hack/local-cluster/restart-apiserver.sh" --down "$down" | tail -1)"
+ready_ms="$(bash "$REPO_ROOT/hack/local-cluster/restart.sh" kube-apiserver --down "$down" | tail -1)"
 k apply -n "$ns" -f - >/dev/null <<WS || log "the Workspace was not admitted right after the restart"
 apiVersion: kaito.sh/v1beta1
 kind: Workspace

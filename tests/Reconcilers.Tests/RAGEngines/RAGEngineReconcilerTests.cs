@@ -60,12 +60,7 @@ public sealed class RAGEngineReconcilerTests
         }
     }
 
-    static string? Condition(RAGEngine rag, string type, out string? reason)
-    {
-        var c = rag.Status?.Conditions?.FirstOrDefault(x => x.Type == type);
-        reason = c?.Reason;
-        return c?.Status;
-    }
+    static string? Condition(RAGEngine rag, string type, out string? reason) => ConditionOf.Status(rag.Status?.Conditions, type, out reason);
 
     [Fact]
     public async Task A_remote_embedding_runs_without_a_gpu_node_and_an_idle_pass_writes_nothing()

@@ -78,6 +78,17 @@ sealed class InformerHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>From the first watch call on, fires each backoff wait in turn and waits for the watch call that follows it.</summary>
+    public async Task StepThroughBackoffAsync(double[] waits)
+    {
+        await WatchCallsAsync(1);
+        for (var i = 0; i < waits.Length; i++)
+        {
+            await Time.AdvancePastTimerAsync(TimeSpan.FromSeconds(waits[i]));
+            await WatchCallsAsync(i + 2);
+        }
+    }
+
     public Task WatchCallsAsync(int count) => WaitAsync(() => Fake.Watches.Count >= count, $"{count} watch calls (have {Fake.Watches.Count})");
 
     public async ValueTask DisposeAsync()

@@ -22,14 +22,8 @@ public sealed class InformerTests
         h.Fake.ListVersion = "5";
         for (var i = 0; i < 6; i++) h.Fake.ThenFails(Refused());
         h.Start();
-        await h.WatchCallsAsync(1);
-
         double[] waits = [0.5, 1, 2, 4, 5, 5];
-        for (var i = 0; i < waits.Length; i++)
-        {
-            await h.Time.AdvancePastTimerAsync(S(waits[i]));
-            await h.WatchCallsAsync(i + 2);
-        }
+        await h.StepThroughBackoffAsync(waits);
         await h.Time.AdvancePastTimerAsync(InformerHarness.Healthy);
         await InformerHarness.WaitAsync(() => h.Informer.Status.Watching, "the watch to count as established");
 
@@ -82,13 +76,8 @@ public sealed class InformerTests
         await using var h = new InformerHarness();
         for (var i = 0; i < 6; i++) h.Fake.ThenExpired();
         h.Start();
-        await h.WatchCallsAsync(1);
         double[] waits = [0.5, 1, 2, 4, 5, 5];
-        for (var i = 0; i < waits.Length; i++)
-        {
-            await h.Time.AdvancePastTimerAsync(S(waits[i]));
-            await h.WatchCallsAsync(i + 2);
-        }
+        await h.StepThroughBackoffAsync(waits);
 
         var calls = h.Fake.Watches.ToArray();
         Assert.Equal(7, calls.Length);

@@ -19,12 +19,7 @@ public sealed class WorkspaceReconcilerTests
 
     static Workspace Phi3() => Fixtures.Inference("phi-3-mini-4k-instruct");
 
-    static string? Condition(Workspace ws, string type, out string? reason)
-    {
-        var c = ws.Status?.Conditions?.FirstOrDefault(x => x.Type == type);
-        reason = c?.Reason;
-        return c?.Status;
-    }
+    static string? Condition(Workspace ws, string type, out string? reason) => ConditionOf.Status(ws.Status?.Conditions, type, out reason);
 
     [Fact]
     public async Task A_new_workspace_gets_one_nodeclaim_sized_for_its_model_and_a_status_that_waits_for_it()

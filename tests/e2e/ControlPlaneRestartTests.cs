@@ -8,15 +8,16 @@ using Xunit.Abstractions;
 namespace Kaito.E2E.Tests;
 
 /// <summary>
-/// The API server killed (SIGKILL) and started again with the same command line, at once and after 30 s down, while the
-/// operator keeps running: every informer watches again, Workspaces applied right after the server is back (while the
-/// operator is still reconnecting) and later both converge, and the operator's request rate falls back to idle.
-/// The API server is down for part of it, so `make test` runs it on its own (Category=Exclusive).
+/// The API server killed (SIGKILL) and started again with the same command line, at once and after 30 s down, and etcd
+/// killed and restarted, while the operator keeps running: every informer watches again, Workspaces applied right after
+/// the control plane is back (while the operator is still reconnecting) and later both converge, and the operator's
+/// request rate falls back to idle. The control plane is down for part of it, so `make test` runs it on its own
+/// (Category=Exclusive).
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
 [Trait("Requires", "LocalControlPlane")]
 [Trait("Category", "Exclusive")]
-public sealed partial class ApiServerRestartTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class ControlPlaneRestartTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Informers of the Workspace (8 kinds) and RAGEngine (7 kinds) controllers.</summary>
     const int Informers = 15;
@@ -28,12 +29,15 @@ public sealed partial class ApiServerRestartTests(ControlPlaneFixture fixture, I
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public Task Killed_and_restarted_at_once() => RestartAndConvergeAsync(downSeconds: 0);
+    public Task Api_server_killed_and_restarted_at_once() => RestartAndConvergeAsync("kube-apiserver", downSeconds: 0);
 
     [Fact]
-    public Task Killed_and_down_for_30_seconds() => RestartAndConvergeAsync(downSeconds: 30);
+    public Task Api_server_killed_and_down_for_30_seconds() => RestartAndConvergeAsync("kube-apiserver", downSeconds: 30);
 
-    async Task RestartAndConvergeAsync(int downSeconds)
+    [Fact]
+    public Task Etcd_killed_and_restarted() => RestartAndConvergeAsync("etcd", downSeconds: 5);
+
+    async Task RestartAndConvergeAsync(string component, int downSeconds)
     {
         await using var ns = await Plane.CreateNamespaceAsync("apirestart");
         var operatorPid = await File.ReadAllTextAsync(RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid"));
@@ -44,15 +48,18 @@ public sealed partial class ApiServerRestartTests(ControlPlaneFixture fixture, I
         Assert.True((await Plane.KubectlAsync(["create", "configmap", "written-before-the-restart", "-n", ns.Name])).Succeeded);
         using var polling = new CancellationTokenSource();
         var readiness = PollReadinessAsync(polling.Token);
-        var restart = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "restart-apiserver.sh"), "--down", downSeconds.ToString(CultureInfo.InvariantCulture)],
+        var restart = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "restart.sh"), component, "--down", downSeconds.ToString(CultureInfo.InvariantCulture)],
             timeout: TimeSpan.FromMinutes(3));
         Assert.True(restart.Succeeded, restart.ToString());
         var readyAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(restart.StdOut.Trim().Split('\n')[^1], CultureInfo.InvariantCulture));
         // What every informer meets first: HTTP 200 and one ERROR event with 410 Expired (the client for .NET hands it only to
         // an error callback; the informer used to miss it and resume in a hot loop).
-        var stale = await Plane.KubectlAsync(["get", "--raw", $"/api/v1/namespaces/{ns.Name}/configmaps?watch=1&resourceVersion={staleVersion}&timeoutSeconds=5"]);
-        Assert.Contains("\"type\":\"ERROR\"", stale.StdOut, StringComparison.Ordinal);
-        Assert.Contains("\"code\":410", stale.StdOut, StringComparison.Ordinal);
+        if (component == "kube-apiserver")
+        {
+            var stale = await Plane.KubectlAsync(["get", "--raw", $"/api/v1/namespaces/{ns.Name}/configmaps?watch=1&resourceVersion={staleVersion}&timeoutSeconds=5"]);
+            Assert.Contains("\"type\":\"ERROR\"", stale.StdOut, StringComparison.Ordinal);
+            Assert.Contains("\"code\":410", stale.StdOut, StringComparison.Ordinal);
+        }
         var before = Requests(await ScrapeAsync());
 
         // Applied as soon as the server answers, before the operator has necessarily found its watches again.
@@ -86,7 +93,7 @@ public sealed partial class ApiServerRestartTests(ControlPlaneFixture fixture, I
 
         Assert.Equal(operatorPid, await File.ReadAllTextAsync(RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid")));
         using (var process = Process.GetProcessById(int.Parse(operatorPid, CultureInfo.InvariantCulture))) Assert.False(process.HasExited);
-        output.WriteLine($"API server down {downSeconds}s: every informer watching {resumed.TotalSeconds:0.0}s after it was ready; "
+        output.WriteLine($"{component} down {downSeconds}s: every informer watching {resumed.TotalSeconds:0.0}s after it was ready; "
             + $"{after.Reads - before.Reads} reads and {after.Writes - before.Writes} writes from then until idle; idle window: {window.Reads} reads, {window.Writes} writes in 5 s");
     }
 
