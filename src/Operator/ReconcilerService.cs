@@ -3,6 +3,7 @@ using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using Kaito.Webhooks.Validation;
 using Kaito.Presets;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Operator;
 

@@ -5,6 +5,7 @@ using Kaito.Api.V1Beta1;
 using Kaito.Presets;
 using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests;
 

@@ -5,6 +5,7 @@ using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Runtime;
 using Kaito.Reconcilers.Workspaces;
 using Microsoft.Extensions.Logging;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.RAGEngines;
 

@@ -1,4 +1,5 @@
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.RAGEngines;
 

@@ -2,6 +2,7 @@ using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.RAGEngines;
 

@@ -9,6 +9,7 @@ using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Runtime;
 using Kaito.Reconcilers.Workspaces;
 using Microsoft.Extensions.Logging;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.RAGEngines;
 
@@ -20,40 +21,16 @@ namespace Kaito.Reconcilers.RAGEngines;
 /// </summary>
 public sealed partial class RAGEngineReconciler(
     IKubernetes client, RAGEngineCaches caches, ReconcilerSettings settings, EventRecorder events,
-    ILogger<RAGEngineReconciler> logger, TimeProvider? time = null) : IReconciler
+    ILogger<RAGEngineReconciler> logger, TimeProvider? time = null)
+    : OwnerReconciler<RAGEngine>(caches.RAGEngines, new OwnerWrites(client, RAGEngine.Plural), events, Finalizers.RAGEngine, time)
 {
     static readonly TimeSpan WaitingPoll = TimeSpan.FromSeconds(15);
-    readonly TimeProvider clock = time ?? TimeProvider.System;
     readonly ChildApplier applier = new(client);
-    readonly OwnerWrites writes = new(client, RAGEngine.Plural);
 
-    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    protected override string Kind => "RAGEngine";
+
+    protected override async Task<ReconcileResult> ReconcileOwnerAsync(RAGEngine rag, CancellationToken ct)
     {
-        try
-        {
-            return await ReconcileCoreAsync(key, cancellationToken);
-        }
-        catch (HttpOperationException e) when (OwnerWrites.IsNamespaceTerminating(e))
-        {
-            return ReconcileResult.After(TimeSpan.FromSeconds(2));
-        }
-        catch (StepFailure failure)
-        {
-            await ReportAsync(key, failure, cancellationToken);
-            if (failure.Terminal) return ReconcileResult.Done;
-            throw;
-        }
-    }
-
-    async Task<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken ct)
-    {
-        var rag = caches.RAGEngines.Get(key.Namespace, key.Name);
-        if (rag is null) return ReconcileResult.Done;
-        if (rag.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(rag, ct);
-        if (OwnerWrites.IsPaused(rag.Metadata)) return ReconcileResult.Done;
-        rag = await writes.EnsureFinalizerAsync(rag, Finalizers.RAGEngine, ct);
-        if (rag is null) return ReconcileResult.Done;
-
         var compute = RAGEnginePlanner.Plan(rag, settings);
         var seen = await EnsureComputeAsync(rag, compute, ct);
         if (seen.ResourceProblem is not null)
@@ -94,8 +71,8 @@ public sealed partial class RAGEngineReconciler(
         if (claim is null)
         {
             if (await StepFailure.Run(ConditionTypes.ResourceReady, $"creating NodeClaim {name}",
-                    () => writes.CreateNodeClaimAsync(RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud), ct)))
-                await events.NormalAsync(rag, "NodeClaimCreated", $"created NodeClaim {name} ({compute.InstanceType}) for the local embedding model", ct);
+                    () => Writes.CreateNodeClaimAsync(RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud), ct)))
+                await Events.NormalAsync(rag, "NodeClaimCreated", $"created NodeClaim {name} ({compute.InstanceType}) for the local embedding model", ct);
             return seen with { ResourceProblem = ("NodeClaimPending", $"NodeClaim {name} ({compute.InstanceType}) is being provisioned") };
         }
         if (!NodeReadiness.IsReady(claim))
@@ -115,13 +92,13 @@ public sealed partial class RAGEngineReconciler(
         else if (caches.ConfigMaps.Get(ns, defaultGuardrails) is not null) await applier.DeleteConfigMapAsync(ns, defaultGuardrails, ct);
 
         if (await applier.ApplyAsync(desired.Service, caches.Services.Get(ns, desired.Service.Metadata.Name), ct))
-            await events.NormalAsync(rag, "ServiceApplied", $"applied Service {desired.Service.Metadata.Name} (port 80 → 5000)", ct);
+            await Events.NormalAsync(rag, "ServiceApplied", $"applied Service {desired.Service.Metadata.Name} (port 80 → 5000)", ct);
 
         var deployment = desired.Deployment;
         var live = caches.Deployments.Get(ns, deployment.Metadata.Name);
         if (await applier.ApplyAsync(deployment, live, ct))
         {
-            await events.NormalAsync(rag, "WorkloadApplied", $"applied Deployment {deployment.Metadata.Name} (revision {rag.Metadata.Generation ?? 1})", ct);
+            await Events.NormalAsync(rag, "WorkloadApplied", $"applied Deployment {deployment.Metadata.Name} (revision {rag.Metadata.Generation ?? 1})", ct);
             live = null;
         }
         var wanted = deployment.Spec.Replicas ?? 1;
@@ -137,48 +114,35 @@ public sealed partial class RAGEngineReconciler(
         };
     }
 
-    async Task<ReconcileResult> FinalizeAsync(RAGEngine rag, CancellationToken ct)
+    protected override async Task<ReconcileResult> FinalizeAsync(RAGEngine rag, CancellationToken ct)
     {
-        if (rag.Metadata.Finalizers?.Contains(Finalizers.RAGEngine) != true) return ReconcileResult.Done;
         await WriteStatusAsync(rag, new RAGEngineObservation { Deleting = true }, ct);
         var claims = OwnClaims(rag);
         foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null))
         {
-            if (await writes.DeleteNodeClaimAsync(claim.Metadata.Name, ct))
-                await events.NormalAsync(rag, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
+            if (await Writes.DeleteNodeClaimAsync(claim.Metadata.Name, ct))
+                await Events.NormalAsync(rag, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
         }
         if (claims.Count > 0) return ReconcileResult.After(TimeSpan.FromSeconds(2));   // released once they are gone
         // Namespaced children carry an owner reference: the garbage collector removes them with the RAGEngine.
-        await writes.SetFinalizersAsync(rag, [.. rag.Metadata.Finalizers.Where(f => f != Finalizers.RAGEngine)], ct);
+        await ReleaseFinalizerAsync(rag, ct);
         LogReleased(logger, rag.Metadata.NamespaceProperty, rag.Metadata.Name);
         return ReconcileResult.Done;
     }
 
-    async Task ReportAsync(ObjectKey key, StepFailure failure, CancellationToken ct)
+    protected override object? FailedStatus(RAGEngine rag, StepFailure failure, string message, DateTime now)
     {
-        var rag = caches.RAGEngines.Get(key.Namespace, key.Name);
-        if (rag is null) return;
-        var message = failure.Detail + (failure.Terminal ? " (not retried until the RAGEngine changes)" : " (retrying)");
-        var next = RAGEngineStatusBuilder.Failed(rag, failure.Condition, failure.Reason, message, clock.GetUtcNow().UtcDateTime);
-        if (!RAGEngineStatusBuilder.Changed(rag.Status, next)) return;
-        try
-        {
-            await writes.PatchStatusAsync(rag, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
-        }
-        catch (HttpOperationException)
-        {
-            // The status cannot be written either; the log and the Event still say what failed.
-        }
-        await events.WarningAsync(rag, failure.Reason, failure.Detail, ct);
+        var next = RAGEngineStatusBuilder.Failed(rag, failure.Condition, failure.Reason, message, now);
+        return RAGEngineStatusBuilder.Changed(rag.Status, next) ? next : null;
     }
 
     async Task WriteStatusAsync(RAGEngine rag, RAGEngineObservation seen, CancellationToken ct)
     {
-        var next = RAGEngineStatusBuilder.Build(rag, seen, clock.GetUtcNow().UtcDateTime);
+        var next = RAGEngineStatusBuilder.Build(rag, seen, Clock.GetUtcNow().UtcDateTime);
         if (!RAGEngineStatusBuilder.Changed(rag.Status, next)) return;
         var status = JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject();
         if (next.WorkerNodes is null) status["workerNodes"] = null;   // merge patch: null removes a stale list
-        await writes.PatchStatusAsync(rag, status, ct);
+        await Writes.PatchStatusAsync(rag, status, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ragengine {Namespace}/{Name}: NodeClaims gone, finalizer released")]

@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Runtime;
 
@@ -31,7 +32,7 @@ public sealed class StepFailure(string condition, string reason, string message,
         {
             return await step();
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode != HttpStatusCode.Conflict && !Workspaces.OwnerWrites.IsNamespaceTerminating(e))
+        catch (HttpOperationException e) when (e.Response.StatusCode != HttpStatusCode.Conflict && !Shared.OwnerWrites.IsNamespaceTerminating(e))
         {
             var (reason, terminal) = Classify(e);
             throw new StepFailure(condition, reason, $"{what}: {ServerMessage(e)}", terminal, e);

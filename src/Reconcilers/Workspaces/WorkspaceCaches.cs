@@ -16,16 +16,3 @@ public sealed record WorkspaceCaches(
     IResourceCache<V1StatefulSet> StatefulSets,
     IResourceCache<V1Service> Services,
     IResourceCache<V1Job> Jobs);
-
-/// <summary>Operator-wide settings the reconciler depends on.</summary>
-public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProvisioning.GpuProvisioner, string Cloud = "azure", bool VllmGate = true,
-    string RagImage = Manifests.RAGEngineManifests.DefaultImage)
-{
-    /// <summary>The operator creates the GPU nodes (NodeClaims, or a NodePool under Karpenter).</summary>
-    public bool NodeAutoProvisioning => Provisioning.CreatesNodes();
-
-    public bool Karpenter => Provisioning == NodeProvisioning.Karpenter;
-
-    public const string FieldManager = "kaito-operator";
-    public const string AppliedHashAnnotation = "kaito.sh/applied-hash";
-}

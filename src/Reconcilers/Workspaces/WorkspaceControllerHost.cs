@@ -4,6 +4,7 @@ using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Runtime;
 using Microsoft.Extensions.Logging;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Workspaces;
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Workspaces;
 

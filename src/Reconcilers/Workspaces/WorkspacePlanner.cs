@@ -3,6 +3,7 @@ using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
 using Kaito.Reconcilers.Manifests;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Workspaces;
 

@@ -8,6 +8,7 @@ using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Runtime;
 using Microsoft.Extensions.Logging;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Workspaces;
 
@@ -18,43 +19,16 @@ namespace Kaito.Reconcilers.Workspaces;
 /// </summary>
 public sealed partial class WorkspaceReconciler(
     IKubernetes client, WorkspaceCaches caches, ReconcilerSettings settings, EventRecorder events,
-    ILogger<WorkspaceReconciler> logger, TimeProvider? time = null) : IReconciler
+    ILogger<WorkspaceReconciler> logger, TimeProvider? time = null)
+    : OwnerReconciler<Workspace>(caches.Workspaces, new OwnerWrites(client, Workspace.Plural), events, Finalizers.Workspace, time)
 {
     static readonly TimeSpan WaitingPoll = TimeSpan.FromSeconds(15);
-    readonly TimeProvider clock = time ?? TimeProvider.System;
     readonly ChildApplier applier = new(client);
-    readonly OwnerWrites writes = new(client, Workspace.Plural);
 
-    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    protected override string Kind => "Workspace";
+
+    protected override async Task<ReconcileResult> ReconcileOwnerAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await ReconcileCoreAsync(key, cancellationToken);
-        }
-        catch (HttpOperationException e) when (OwnerWrites.IsNamespaceTerminating(e))
-        {
-            // The namespace is going away and will delete the Workspace: nothing to create, only the finalizer to run.
-            return ReconcileResult.After(TimeSpan.FromSeconds(2));
-        }
-        catch (StepFailure failure)
-        {
-            // The API server refused a step: say so in status (and once in an Event) while it lasts; the next successful
-            // pass recomputes the condition. Retried with backoff unless the request itself is invalid.
-            await ReportAsync(key, failure, cancellationToken);
-            if (failure.Terminal) return ReconcileResult.Done;
-            throw;
-        }
-    }
-
-    async Task<ReconcileResult> ReconcileCoreAsync(ObjectKey key, CancellationToken cancellationToken)
-    {
-        var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
-        if (workspace is null) return ReconcileResult.Done;
-        if (workspace.Metadata.DeletionTimestamp is not null) return await FinalizeAsync(workspace, cancellationToken);
-        if (OwnerWrites.IsPaused(workspace.Metadata)) return ReconcileResult.Done;
-        workspace = await writes.EnsureFinalizerAsync(workspace, Finalizers.Workspace, cancellationToken);
-        if (workspace is null) return ReconcileResult.Done;
-
         var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
         var plan = WorkspacePlanner.Plan(workspace, settings, candidates);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
@@ -109,8 +83,8 @@ public sealed partial class WorkspaceReconciler(
             var name = NodeClaimManifests.Name(workspace, index);
             if (existing.ContainsKey(name)) continue;
             var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud);
-            if (await StepFailure.Run(ConditionTypes.NodeClaimReady, $"creating NodeClaim {name}", () => writes.CreateNodeClaimAsync(claim, ct)))
-                await events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
+            if (await StepFailure.Run(ConditionTypes.NodeClaimReady, $"creating NodeClaim {name}", () => Writes.CreateNodeClaimAsync(claim, ct)))
+                await Events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
         }
         return ReadyClaimNodes(workspace);
     }
@@ -137,16 +111,16 @@ public sealed partial class WorkspaceReconciler(
     {
         if (replicas <= 0) return;
         var desired = NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, replicas);
-        var live = await writes.GetNodePoolAsync(desired.Metadata.Name, ct);
+        var live = await Writes.GetNodePoolAsync(desired.Metadata.Name, ct);
         if (live is null)
         {
-            if (await writes.CreateNodePoolAsync(desired, ct))
-                await events.NormalAsync(workspace, "NodePoolCreated", $"created NodePool {desired.Metadata.Name} ({replicas} × {workspace.Resource.InstanceType})", ct);
+            if (await Writes.CreateNodePoolAsync(desired, ct))
+                await Events.NormalAsync(workspace, "NodePoolCreated", $"created NodePool {desired.Metadata.Name} ({replicas} × {workspace.Resource.InstanceType})", ct);
         }
         else if ((live.Spec?.Replicas ?? 0) < replicas)
         {
-            await writes.ScaleNodePoolAsync(desired.Metadata.Name, replicas, ct);
-            await events.NormalAsync(workspace, "NodePoolScaled", $"scaled NodePool {desired.Metadata.Name} to {replicas}", ct);
+            await Writes.ScaleNodePoolAsync(desired.Metadata.Name, replicas, ct);
+            await Events.NormalAsync(workspace, "NodePoolScaled", $"scaled NodePool {desired.Metadata.Name} to {replicas}", ct);
         }
     }
 
@@ -181,7 +155,7 @@ public sealed partial class WorkspaceReconciler(
         var ns = workspace.Metadata.NamespaceProperty;
         var desired = InferenceManifests.Build(workspace, plan);
         if (await applier.ApplyAsync(desired.Service, caches.Services.Get(ns, desired.Service.Metadata.Name), ct))
-            await events.NormalAsync(workspace, "ServiceApplied", $"applied Service {desired.Service.Metadata.Name} (port 80 → 5000)", ct);
+            await Events.NormalAsync(workspace, "ServiceApplied", $"applied Service {desired.Service.Metadata.Name} (port 80 → 5000)", ct);
         if (desired.HeadlessService is { } headless) await applier.ApplyAsync(headless, caches.Services.Get(ns, headless.Metadata.Name), ct);
 
         int wanted, ready;
@@ -190,7 +164,7 @@ public sealed partial class WorkspaceReconciler(
             var live = caches.Deployments.Get(ns, deployment.Metadata.Name);
             if (await applier.ApplyAsync(deployment, live, ct))
             {
-                await events.NormalAsync(workspace, "WorkloadApplied", $"applied Deployment {deployment.Metadata.Name} ({plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
+                await Events.NormalAsync(workspace, "WorkloadApplied", $"applied Deployment {deployment.Metadata.Name} ({plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
                 live = null;
             }
             wanted = deployment.Spec.Replicas ?? 1;
@@ -202,7 +176,7 @@ public sealed partial class WorkspaceReconciler(
             var live = caches.StatefulSets.Get(ns, statefulSet.Metadata.Name);
             if (await applier.ApplyAsync(statefulSet, live, ct))
             {
-                await events.NormalAsync(workspace, "WorkloadApplied", $"applied StatefulSet {statefulSet.Metadata.Name} ({plan.Nodes} nodes × {plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
+                await Events.NormalAsync(workspace, "WorkloadApplied", $"applied StatefulSet {statefulSet.Metadata.Name} ({plan.Nodes} nodes × {plan.GpusPerNode} GPU(s), {plan.Runtime})", ct);
                 live = null;
             }
             wanted = statefulSet.Spec.Replicas ?? 1;
@@ -225,54 +199,40 @@ public sealed partial class WorkspaceReconciler(
         if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
         var live = caches.Jobs.Get(workspace.Metadata.NamespaceProperty, desired.Job.Metadata.Name);
         if (await applier.EnsureJobAsync(desired.Job, live, ct))
-            await events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
+            await Events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
         return seen with { WorkloadCreated = true, Job = live?.Status };
     }
 
-    async Task<ReconcileResult> FinalizeAsync(Workspace workspace, CancellationToken ct)
+    protected override async Task<ReconcileResult> FinalizeAsync(Workspace workspace, CancellationToken ct)
     {
-        if (workspace.Metadata.Finalizers?.Contains(Finalizers.Workspace) != true) return ReconcileResult.Done;
         await WriteStatusAsync(workspace, new WorkspaceObservation { Deleting = true }, ct);
         if (settings.NodeAutoProvisioning)
         {
-            if (settings.Karpenter && await writes.DeleteNodePoolAsync(NodePoolManifests.Name(workspace), ct))
-                await events.NormalAsync(workspace, "NodePoolDeleted", $"deleted NodePool {NodePoolManifests.Name(workspace)}", ct);
+            if (settings.Karpenter && await Writes.DeleteNodePoolAsync(NodePoolManifests.Name(workspace), ct))
+                await Events.NormalAsync(workspace, "NodePoolDeleted", $"deleted NodePool {NodePoolManifests.Name(workspace)}", ct);
             var claims = OwnClaims(workspace);
             foreach (var claim in claims.Where(c => c.Metadata.DeletionTimestamp is null))
             {
-                if (await writes.DeleteNodeClaimAsync(claim.Metadata.Name, ct))
-                    await events.NormalAsync(workspace, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
+                if (await Writes.DeleteNodeClaimAsync(claim.Metadata.Name, ct))
+                    await Events.NormalAsync(workspace, "NodeClaimDeleted", $"deleted NodeClaim {claim.Metadata.Name}", ct);
             }
             if (claims.Count > 0) return ReconcileResult.After(TimeSpan.FromSeconds(2));   // released once they are gone
         }
-        await writes.SetFinalizersAsync(workspace, [.. workspace.Metadata.Finalizers.Where(f => f != Finalizers.Workspace)], ct);
+        await ReleaseFinalizerAsync(workspace, ct);
         LogReleased(logger, workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
         return ReconcileResult.Done;
     }
 
-    async Task ReportAsync(ObjectKey key, StepFailure failure, CancellationToken ct)
+    protected override object? FailedStatus(Workspace workspace, StepFailure failure, string message, DateTime now)
     {
-        var workspace = caches.Workspaces.Get(key.Namespace, key.Name);
-        if (workspace is null) return;
-        var message = failure.Detail + (failure.Terminal ? " (not retried until the Workspace changes)" : " (retrying)");
-        var next = WorkspaceStatusBuilder.Failed(workspace, failure.Condition, failure.Reason, message, clock.GetUtcNow().UtcDateTime);
-        if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;   // already reported: no write, no second Event
-        try
-        {
-            await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
-        }
-        catch (HttpOperationException)
-        {
-            // The status cannot be written either; the log and the Event still say what failed.
-        }
-        await events.WarningAsync(workspace, failure.Reason, failure.Detail, ct);
+        var next = WorkspaceStatusBuilder.Failed(workspace, failure.Condition, failure.Reason, message, now);
+        return WorkspaceStatusBuilder.Changed(workspace.Status, next) ? next : null;
     }
 
     async Task WriteStatusAsync(Workspace workspace, WorkspaceObservation seen, CancellationToken ct)
     {
-        var next = WorkspaceStatusBuilder.Build(workspace, seen, clock.GetUtcNow().UtcDateTime);
-        if (!WorkspaceStatusBuilder.Changed(workspace.Status, next)) return;
-        await writes.PatchStatusAsync(workspace, JsonNode.Parse(KubernetesJson.Serialize(next))!.AsObject(), ct);
+        var next = WorkspaceStatusBuilder.Build(workspace, seen, Clock.GetUtcNow().UtcDateTime);
+        if (WorkspaceStatusBuilder.Changed(workspace.Status, next)) await PatchStatusAsync(workspace, next, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "workspace {Namespace}/{Name}: NodeClaims gone, finalizer released")]

@@ -1,6 +1,7 @@
 using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using static Kaito.Reconcilers.Tests.RAGEngines.RAGEngineFixtures;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.RAGEngines;
 

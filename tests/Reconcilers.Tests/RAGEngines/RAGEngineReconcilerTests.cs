@@ -9,6 +9,7 @@ using Kaito.Reconcilers.Tests.Support;
 using Kaito.Reconcilers.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.RAGEngines;
 

@@ -2,6 +2,7 @@ using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using static Kaito.Reconcilers.Tests.RAGEngines.RAGEngineFixtures;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.RAGEngines;
 

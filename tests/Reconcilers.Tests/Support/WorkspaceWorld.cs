@@ -6,6 +6,7 @@ using Kaito.Reconcilers.Runtime;
 using Kaito.Reconcilers.Workspaces;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.Support;
 

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.Workspaces;
 

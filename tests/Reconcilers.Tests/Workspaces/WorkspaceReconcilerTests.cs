@@ -8,6 +8,7 @@ using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Runtime;
 using Kaito.Reconcilers.Tests.Support;
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.Workspaces;
 

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Workspaces;
+using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.Tests.Workspaces;
 

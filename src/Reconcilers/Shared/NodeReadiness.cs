@@ -2,7 +2,7 @@ using System.Globalization;
 using k8s.Models;
 using Kaito.Api.Karpenter;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Whether NodeClaims and Nodes can take a GPU workload.</summary>
 public static class NodeReadiness

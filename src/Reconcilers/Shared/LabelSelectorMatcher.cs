@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Evaluates a LabelSelector (matchLabels and matchExpressions) against labels.</summary>
 public static class LabelSelectorMatcher

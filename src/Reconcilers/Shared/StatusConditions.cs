@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Condition list edits that keep lastTransitionTime when a condition's status does not change.</summary>
 public static class StatusConditions

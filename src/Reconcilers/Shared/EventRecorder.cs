@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Posts core/v1 Events for the steps a reconcile takes. Best effort: a failed event never fails a reconcile.</summary>
 public sealed class EventRecorder(IKubernetes client, string component = "kaito-operator")

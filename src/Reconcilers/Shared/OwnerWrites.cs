@@ -6,7 +6,7 @@ using k8s.Models;
 using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>
 /// The writes a reconciler makes to its own kaito.sh object and to NodeClaims, shared by the Workspace and RAGEngine

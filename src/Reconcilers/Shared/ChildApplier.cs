@@ -5,7 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>
 /// Server-side apply of children with one field manager, skipped when the live object already carries

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Kaito.Reconcilers.Workspaces;
+namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Why a workload's pods are not ready, named the way users search for it.</summary>
 public sealed record PodProblem(string Reason, string Message);

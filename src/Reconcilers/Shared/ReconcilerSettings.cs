@@ -1,0 +1,16 @@
+using Kaito.Presets;
+
+namespace Kaito.Reconcilers.Shared;
+
+/// <summary>Operator-wide settings the reconciler depends on.</summary>
+public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProvisioning.GpuProvisioner, string Cloud = "azure", bool VllmGate = true,
+    string RagImage = Manifests.RAGEngineManifests.DefaultImage)
+{
+    /// <summary>The operator creates the GPU nodes (NodeClaims, or a NodePool under Karpenter).</summary>
+    public bool NodeAutoProvisioning => Provisioning.CreatesNodes();
+
+    public bool Karpenter => Provisioning == NodeProvisioning.Karpenter;
+
+    public const string FieldManager = "kaito-operator";
+    public const string AppliedHashAnnotation = "kaito.sh/applied-hash";
+}
