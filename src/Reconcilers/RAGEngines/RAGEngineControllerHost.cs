@@ -16,49 +16,37 @@ namespace Kaito.Reconcilers.RAGEngines;
 public sealed class RAGEngineControllerHost
 {
     const string Owned = Labels.RAGEngine;
-    readonly InformerSet informers;
+    readonly ControllerBuilder builder;
 
     public RAGEngineControllerHost(IKubernetes client, ReconcilerSettings settings, ILoggerFactory loggers, int workers = 2)
     {
-        informers = new InformerSet("ragengine", loggers.CreateLogger("informer"));
-        var ownedBy = new OwnerIndex(Labels.RAGEngine, Labels.RAGEngineNamespace);
-        var ragEngines = informers.Add(ResourceSources.RAGEngines(client));
-        var nodeClaims = informers.Add(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim, ownedBy);
-        var nodes = informers.Add(ResourceSources.Nodes(client), CacheTrims.Node);
-        var pods = informers.Add(ResourceSources.Pods(client, Owned), CacheTrims.Pod, ownedBy);
-        var deployments = informers.Add(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment);
-        var services = informers.Add(ResourceSources.Services(client, Owned), CacheTrims.Service);
-        var configMaps = informers.Add(ResourceSources.ConfigMaps(client, Owned), CacheTrims.ConfigMap);
-
-        var metrics = RuntimeMetrics.Default;
-        Queue = new WorkQueue(metrics: metrics.Queue("ragengine"));
-        metrics.Queue("ragengine").Depth = () => Queue.Count;
-        var owners = new OwnerKeys(Queue, ownedBy);
-        Reconciler = new RAGEngineReconciler(client, new RAGEngineCaches(ragEngines, nodeClaims, nodes, pods, deployments, services, configMaps),
-            settings, new EventRecorder(client), loggers.CreateLogger<RAGEngineReconciler>());
-        Controller = new Controller("ragengine", Reconciler, Queue, workers, loggers.CreateLogger<Controller>());
-
-        metrics.Gauge("kaito_ragengines", () => WorkspaceControllerHost.CountByCondition(ragEngines.All.Select(r => r.Status?.Conditions), ConditionTypes.RAGEngineSucceeded));
-        ragEngines.Changed += (_, rag, _) => Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
-        nodeClaims.Changed += (_, claim, _) => owners.Enqueue(claim.Metadata);
-        pods.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
-        deployments.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
-        services.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
-        configMaps.Changed += (_, o, _) => owners.Enqueue(o.Metadata);
-        nodes.Changed += (_, node, _) =>
-        {
+        builder = new ControllerBuilder("ragengine", loggers, new OwnerIndex(Labels.RAGEngine, Labels.RAGEngineNamespace));
+        var ragEngines = builder.For(ResourceSources.RAGEngines(client));
+        var caches = new RAGEngineCaches(
+            ragEngines,
+            builder.Owns(ResourceSources.NodeClaims(client, Owned), CacheTrims.NodeClaim, indexed: true),
             // A provisioned node names its RAGEngine; a user's own node may matter to any RAGEngine with a GPU embedding.
-            if (!owners.Enqueue(node.Metadata) && !settings.NodeAutoProvisioning)
+            builder.Watches(ResourceSources.Nodes(client), CacheTrims.Node, node =>
+            {
+                if (builder.EnqueueOwner(node.Metadata) || settings.NodeAutoProvisioning) return;
                 foreach (var rag in ragEngines.All.Where(r => r.Spec?.Embedding?.Local is not null && r.Spec.Compute is not null))
-                    Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
-        };
+                    builder.Queue.Add(new ObjectKey(rag.Metadata.NamespaceProperty, rag.Metadata.Name));
+            }),
+            builder.Owns(ResourceSources.Pods(client, Owned), CacheTrims.Pod, indexed: true),
+            builder.Owns(ResourceSources.Deployments(client, Owned), CacheTrims.Deployment),
+            builder.Owns(ResourceSources.Services(client, Owned), CacheTrims.Service),
+            builder.Owns(ResourceSources.ConfigMaps(client, Owned), CacheTrims.ConfigMap));
+        Reconciler = new RAGEngineReconciler(client, caches, settings, new EventRecorder(client), loggers.CreateLogger<RAGEngineReconciler>());
+        Controller = builder.Complete(Reconciler, workers);
+
+        RuntimeMetrics.Default.Gauge("kaito_ragengines", () => WorkspaceControllerHost.CountByCondition(ragEngines.All.Select(r => r.Status?.Conditions), ConditionTypes.RAGEngineSucceeded));
     }
 
-    public WorkQueue Queue { get; }
+    public WorkQueue Queue => builder.Queue;
 
     public RAGEngineReconciler Reconciler { get; }
 
     public Controller Controller { get; }
 
-    public Task RunAsync(CancellationToken cancellationToken) => informers.RunAsync(Controller, cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) => builder.Run(cancellationToken);
 }
