@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Measures how the running operator (`make up`) comes back after the local kube-apiserver is killed and restarted:
-# time from the API server being ready to every informer watching again (kaito_informer_watching), the operator's
-# API requests and CPU time in the first minute after, and whether a Workspace applied right after converges.
-# Usage: hack/bench-apiserver-restart.sh [--down SECONDS]     (figures: docs/reliability.md)
+# Measures how the running operator (`make up`) comes back after a control plane component (the kube-apiserver by
+# default, or etcd) is killed and restarted: time from the control plane being healthy to every informer watching
+# again (kaito_informer_watching), the operator's API requests and CPU time from the kill to 60 s after, and whether a
+# Workspace applied right after converges.
+# Usage: hack/bench-restart.sh [--component kube-apiserver|etcd] [--down SECONDS]     (figures: docs/reliability.md)
 source "$(dirname "$0")/local-cluster/common.sh"
-down=0
-if [[ "${1:-}" == "--down" ]]; then down="$2"; shift 2; fi
+down=0; component=kube-apiserver
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --down) down="$2"; shift 2 ;;
+    --component) component="$2"; shift 2 ;;
+    *) die "usage: hack/bench-restart.sh [--component kube-apiserver|etcd] [--down SECONDS]" ;;
+  esac
+done
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 metrics_url="http://127.0.0.1:$HEALTH_PORT/metrics"
 pid="$(cat "$LOCAL_DIR/pids/kaito-operator.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null || die "no operator running; run 'make up' first"
@@ -21,7 +28,7 @@ trap 'k delete namespace "$ns" --wait=false >/dev/null 2>&1 || true' EXIT
 m="$(curl -fsS "$metrics_url")"
 reads0="$(counter read "$m")"; writes0="$(counter write "$m")"; cpu0="$(cpu_ticks)"
 total="$(informers "$m")"
-ready_ms="$(bash "$REPO_ROOT/hack/local-cluster/restart.sh" kube-apiserver --down "$down" | tail -1)"
+ready_ms="$(bash "$REPO_ROOT/hack/local-cluster/restart.sh" "$component" --down "$down" | tail -1)"
 k apply -n "$ns" -f - >/dev/null <<WS || log "the Workspace was not admitted right after the restart"
 apiVersion: kaito.sh/v1beta1
 kind: Workspace
@@ -41,7 +48,7 @@ while (( $(date +%s%3N) - ready_ms < 60000 )); do
 done
 m="$(curl -fsS "$metrics_url")"
 ticks="$(getconf CLK_TCK)"
-printf '\nAPI server killed, down %ss, then ready (requests and CPU: from the kill until 60 s after ready):\n' "$down"
+printf '\n%s killed, down %ss, then healthy (requests and CPU: from the kill until 60 s after):\n' "$component" "$down"
 printf '  every informer watching again after   %s%s\n' "$resumed" "$([[ "$total" -eq 0 ]] && echo ' (this build has no kaito_informer_watching)')"
 printf '  Workspace applied right after: Succeeded after %s\n' "$converged"
 printf '  operator API requests                 %s reads, %s writes\n' "$(( $(counter read "$m") - reads0 ))" "$(( $(counter write "$m") - writes0 ))"
