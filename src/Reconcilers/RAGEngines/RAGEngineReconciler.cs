@@ -1,15 +1,13 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
 using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Runtime;
+using Kaito.Reconcilers.Shared;
 using Kaito.Reconcilers.Workspaces;
 using Microsoft.Extensions.Logging;
-using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.RAGEngines;
 
