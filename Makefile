@@ -55,6 +55,10 @@ test: up build ## everything needed, then all test projects (unit, control plane
 	$(DOTNET) test tests/Charts.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 	$(DOTNET) test tests/e2e -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 
+.PHONY: test-faults
+test-faults: build ## the long fault tests: 100,000 fuzzed AdmissionReviews (KAITO_FUZZ_COUNT and KAITO_FUZZ_SEED replay a run); CI runs it after make test
+	KAITO_FUZZ_COUNT=$(or $(KAITO_FUZZ_COUNT),100000) $(DOTNET) test tests/Webhooks.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=detailed" --filter "FullyQualifiedName~MalformedAdmissionReviewTests"
+
 .PHONY: bench
 bench: ## benchmarks: planner per-call cost vs baseline, CLI answer time
 	$(DOTNET) run -c Release --project bench/Kaito.Bench

@@ -14,13 +14,19 @@ namespace Kaito.Webhooks.Tests.Fuzz;
 /// </summary>
 public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
 {
-    const int Seed = 20_251_117;
-    const int Count = 12_000;
+    // `make test` sends 12,000; `make test-faults` sends 100,000 (KAITO_FUZZ_COUNT), and KAITO_FUZZ_SEED replays a failing run.
+    static readonly int Seed = EnvInt("KAITO_FUZZ_SEED", 20_251_117);
+    static readonly int Count = EnvInt("KAITO_FUZZ_COUNT", 12_000);
+
+    static int EnvInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
     [Fact]
     public async Task Malformed_requests_get_200_400_or_413_and_never_a_server_error()
     {
-        var cases = new MalformedRequestGenerator(Seed).Generate(Count).ToList();
+        output.WriteLine($"seed {Seed} (replay with KAITO_FUZZ_SEED={Seed} KAITO_FUZZ_COUNT={Count})");
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var cases = new MalformedRequestGenerator(Seed).Generate(Count);
         await using var server = await WebhookTestServer.StartAsync();
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 })
         {
@@ -31,23 +37,30 @@ public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
         var failures = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var watch = Stopwatch.StartNew();
+        var categories = new ConcurrentDictionary<string, int>();
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (fuzz, cancellationToken) =>
         {
+            categories.AddOrUpdate(fuzz.Category, 1, (_, n) => n + 1);
             var (status, problem) = await SendAsync(client, fuzz, cancellationToken);
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
             if (problem is not null) failures.Enqueue($"{problem}\n    request: {fuzz}");
         });
 
-        output.WriteLine($"{cases.Count} requests in {watch.Elapsed.TotalSeconds:0.0} s; status codes: " +
+        var sent = statuses.Values.Sum();
+        output.WriteLine($"{sent} requests in {watch.Elapsed.TotalSeconds:0.0} s; status codes: " +
             string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
-        foreach (var group in cases.GroupBy(c => c.Category)) output.WriteLine($"  {group.Key}: {group.Count()}");
+        foreach (var (category, n) in categories.OrderBy(c => c.Key, StringComparer.Ordinal)) output.WriteLine($"  {category}: {n}");
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        // Printed, not asserted yet: in-process the heap holds the test server's pools and the client's too (measured
+        // 2026-12-01: +177 MiB after 12,000 requests, +289 after 30,000, +358 after 100,000; see the closing note).
+        output.WriteLine($"managed heap after a full collection: {heapBefore / 1048576.0:0.0} MiB before, {heapAfter / 1048576.0:0.0} MiB after");
         var logs = server.Logs.Entries;
         output.WriteLine($"server log entries ≥ Warning: {logs.Count} ({logs.Count(e => e.Category == typeof(AdmissionHandler).FullName)} from AdmissionHandler)");
 
         foreach (var group in logs.Where(e => e.Exception is not null).GroupBy(e => $"{e.Exception!.GetType().Name}: {e.Exception.Message}").Take(10))
             output.WriteLine($"  {group.Count()}× {group.Key}");
 
-        Assert.True(cases.Count >= 10_000);
+        Assert.True(sent >= Math.Min(Count, 10_000));
         Assert.True(failures.IsEmpty, $"{failures.Count} bad responses, first ones:\n{string.Join("\n", failures.Take(15))}");
         Assert.DoesNotContain(statuses.Keys, s => s >= 500);
         var escaped = logs.Where(e => e.Level == LogLevel.Critical || (e.Level >= LogLevel.Error && e.Category != typeof(AdmissionHandler).FullName)).ToList();
