@@ -18,6 +18,14 @@ public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
     static readonly int Seed = EnvInt("KAITO_FUZZ_SEED", 20_251_117);
     static readonly int Count = EnvInt("KAITO_FUZZ_COUNT", 12_000);
 
+    static long LiveHeap()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
     static int EnvInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 
@@ -25,7 +33,7 @@ public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
     public async Task Malformed_requests_get_200_400_or_413_and_never_a_server_error()
     {
         output.WriteLine($"seed {Seed} (replay with KAITO_FUZZ_SEED={Seed} KAITO_FUZZ_COUNT={Count})");
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var heapBefore = LiveHeap();
         var cases = new MalformedRequestGenerator(Seed).Generate(Count);
         await using var server = await WebhookTestServer.StartAsync();
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 })
@@ -50,10 +58,8 @@ public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
         output.WriteLine($"{sent} requests in {watch.Elapsed.TotalSeconds:0.0} s; status codes: " +
             string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         foreach (var (category, n) in categories.OrderBy(c => c.Key, StringComparer.Ordinal)) output.WriteLine($"  {category}: {n}");
-        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-        // Printed, not asserted yet: in-process the heap holds the test server's pools and the client's too (measured
-        // 2026-12-01: +177 MiB after 12,000 requests, +289 after 30,000, +358 after 100,000; see the closing note).
-        output.WriteLine($"managed heap after a full collection: {heapBefore / 1048576.0:0.0} MiB before, {heapAfter / 1048576.0:0.0} MiB after");
+        var heapAfter = LiveHeap();
+        output.WriteLine($"live managed heap (full, compacting collection): {heapBefore / 1048576.0:0.0} MiB before, {heapAfter / 1048576.0:0.0} MiB after");
         var logs = server.Logs.Entries;
         output.WriteLine($"server log entries ≥ Warning: {logs.Count} ({logs.Count(e => e.Category == typeof(AdmissionHandler).FullName)} from AdmissionHandler)");
 
@@ -61,6 +67,9 @@ public sealed class MalformedAdmissionReviewTests(ITestOutputHelper output)
             output.WriteLine($"  {group.Count()}× {group.Key}");
 
         Assert.True(sent >= Math.Min(Count, 10_000));
+        // Memory is printed, not yet asserted: the live heap of this process (server and client together) grows with the
+        // request count (2026-12-01: +414 MiB after 100,000 requests, +505 MiB after 200,000 before LOH compaction was
+        // added), which is still to be explained; see docs/reliability.md.
         Assert.True(failures.IsEmpty, $"{failures.Count} bad responses, first ones:\n{string.Join("\n", failures.Take(15))}");
         Assert.DoesNotContain(statuses.Keys, s => s >= 500);
         var escaped = logs.Where(e => e.Level == LogLevel.Critical || (e.Level >= LogLevel.Error && e.Category != typeof(AdmissionHandler).FullName)).ToList();
