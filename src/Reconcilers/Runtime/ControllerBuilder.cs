@@ -17,8 +17,6 @@ public sealed class ControllerBuilder(string name, ILoggerFactory loggers, Owner
 
     public WorkQueue Queue { get; } = new(metrics: (metrics ?? RuntimeMetrics.Default).Queue(name));
 
-    public OwnerIndex Owners => owners;
-
     /// <summary>The reconciled kind: each of its events queues its own key.</summary>
     public Informer<T> For<T>(ResourceSource<T> source) where T : IKubernetesObject<V1ObjectMeta>
     {

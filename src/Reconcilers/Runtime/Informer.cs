@@ -44,8 +44,6 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
 
     public InformerStatus Status { get; } = new(source.Name, timeProvider ?? TimeProvider.System);
 
-    public string Kind => source.Name;
-
     public bool HasSynced => synced.Task.IsCompleted;
 
     public long Relists => Status.Relists;

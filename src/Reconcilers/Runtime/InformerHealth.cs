@@ -31,8 +31,6 @@ public sealed class InformerHealth
     public IReadOnlyList<string> Stalled(TimeSpan after) =>
         [.. running.OrderBy(r => r.Key).Select(r => r.Value.Stalled(after) is { } why ? $"{r.Key.Controller}/{why}" : null).OfType<string>()];
 
-    public IReadOnlyList<InformerStatus> All => [.. running.Values];
-
     IEnumerable<(string Labels, InformerStatus Status)> Each() =>
         running.OrderBy(r => r.Key).Select(r => ($"controller=\"{r.Key.Controller}\",kind=\"{r.Key.Kind}\"", r.Value));
 

@@ -31,8 +31,6 @@ public sealed class InformerStatus(string kind, TimeProvider time)
 
     public long RestartCount => restarts.Values.Sum();
 
-    public int FailedAttempts { get { lock (gate) return failedAttempts; } }
-
     public void Listed()
     {
         Interlocked.Increment(ref relists);

@@ -23,7 +23,7 @@ public static class UrlRules
         ".localtest.me", ".lvh.me", ".vcap.me",
     ];
 
-    /// <summary>Public DNS services that answer with the address written in the name (10.0.0.1.nip.io, 10-0-0-1.sslip.io).</summary>
+    /// <summary>Public DNS services that answer with the address written in the name (127.0.0.1.nip.io, 127-0-0-1.sslip.io).</summary>
     static readonly string[] AddressEchoDomains = [".nip.io", ".sslip.io", ".xip.io", ".traefik.me", ".local.gd"];
 
     /// <summary>Null when <paramref name="url"/> is an absolute http or https URL with a host.</summary>
@@ -70,7 +70,7 @@ public static class UrlRules
         return null;
     }
 
-    /// <summary>The IPv4 address an address-echo DNS name carries ("10.0.0.1.nip.io", "app-10-0-0-1.sslip.io", "0a000001.nip.io").</summary>
+    /// <summary>The IPv4 address an address-echo DNS name carries ("127.0.0.1.nip.io", "app-127-0-0-1.sslip.io", "7f000001.nip.io").</summary>
     static IPAddress? EmbeddedAddress(string host)
     {
         var domain = AddressEchoDomains.FirstOrDefault(d => host.EndsWith(d, StringComparison.Ordinal));
