@@ -5,24 +5,49 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Kaito.Api.Karpenter;
+using Kaito.Api.V1Beta1;
+using Kaito.Reconcilers.Runtime;
 
 namespace Kaito.GpuSimulator;
 
 /// <summary>
 /// Stands in for the gpu-provisioner and for kubelets on a cluster without machines: NodeClaims become
 /// Nodes with the SKU's GPUs; pods bound to simulated Nodes become Running and Ready (or fail as the
-/// Workspace asks); Node heartbeats stay fresh. It also keeps one ordinary CPU node and binds pending
-/// PersistentVolumeClaims to host-path volumes, as a cluster's system pool and default storage class would.
-/// Polls once a second and writes only what changed.
+/// Workspace asks); node Leases are renewed as kubelets renew them (<see cref="LeaseHeartbeats"/>). It also keeps one
+/// ordinary CPU node and binds pending PersistentVolumeClaims to host-path volumes, as a cluster's system pool and
+/// default storage class would. NodeClaims, Nodes, pods and Workspaces are read from watched caches, so a step costs
+/// the API server nothing when nothing changed; each step writes only what differs from what it saw.
 /// </summary>
-public sealed class GpuSimulator(IKubernetes client, TextWriter log)
+public sealed class GpuSimulator
 {
     public const string CpuNodeName = "kaito-sim-cpu-0";
-    static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(10);
-    readonly Dictionary<string, DateTime> heartbeats = [];
+    readonly IKubernetes client;
+    readonly TextWriter log;
+    readonly Informer<NodeClaim> claims;
+    readonly Informer<V1Node> nodes;
+    readonly Informer<V1Pod> pods;
+    readonly Informer<Workspace> workspaces;
+    // The resourceVersion each object had when this simulator last wrote it: until the watch brings the result, the
+    // cache still shows the old object, and acting on it again would only repeat the same write.
+    readonly Dictionary<string, string?> written = [];
+
+    public GpuSimulator(IKubernetes client, TextWriter log)
+    {
+        this.client = client;
+        this.log = log;
+        var logger = new TextWriterLogger(log);
+        claims = new(ResourceSources.NodeClaims(client, null), logger, controller: "simulator");
+        nodes = new(ResourceSources.Nodes(client), logger, controller: "simulator");
+        pods = new(ResourceSources.Pods(client, null), logger, controller: "simulator");
+        workspaces = new(ResourceSources.Workspaces(client), logger, controller: "simulator");
+    }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var watching = new[] { claims.RunAsync(cancellationToken), nodes.RunAsync(cancellationToken), pods.RunAsync(cancellationToken), workspaces.RunAsync(cancellationToken) };
+        await Task.WhenAll(claims.WaitForSyncAsync(cancellationToken), nodes.WaitForSyncAsync(cancellationToken),
+            pods.WaitForSyncAsync(cancellationToken), workspaces.WaitForSyncAsync(cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var heartbeats = new LeaseHeartbeats(client, () => [.. nodes.All.Where(IsSimulated)], log).RunAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -35,28 +60,41 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
             }
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        await Task.WhenAll([heartbeats, .. watching]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async Task StepAsync(CancellationToken cancellationToken)
     {
         await ExpandNodePoolsAsync(cancellationToken);
-        var claims = await client.CustomObjects.ListClusterCustomObjectAsync<NodeClaimList>(NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, cancellationToken: cancellationToken);
-        var nodes = (await client.CoreV1.ListNodeAsync(cancellationToken: cancellationToken)).Items.ToDictionary(n => n.Metadata.Name);
-        foreach (var claim in claims.Items) await ProvisionAsync(claim, nodes, cancellationToken);
-        await EnsureCpuNodeAsync(nodes, cancellationToken);
-        await AdoptUserGpuNodesAsync(nodes.Values, cancellationToken);
+        var known = nodes.All.ToDictionary(n => n.Metadata.Name);
+        foreach (var claim in claims.All) await ProvisionAsync(claim, known, cancellationToken);
+        await EnsureCpuNodeAsync(known, cancellationToken);
+        await AdoptUserGpuNodesAsync(known.Values, cancellationToken);
         await BindVolumeClaimsAsync(cancellationToken);
-        await HeartbeatAsync(nodes.Values, cancellationToken);
-        await RunPodsAsync(nodes, cancellationToken);
+        await KeepReadyAsync(known.Values, cancellationToken);
+        await RunPodsAsync(known, cancellationToken);
+        ForgetDeleted();
     }
+
+    /// <summary>False when this object is still at the version this simulator last wrote over.</summary>
+    bool Unwritten(string kind, V1ObjectMeta metadata) =>
+        !written.TryGetValue($"{kind}/{metadata.NamespaceProperty}/{metadata.Name}", out var version) || version != metadata.ResourceVersion;
+
+    void Wrote(string kind, V1ObjectMeta metadata) => written[$"{kind}/{metadata.NamespaceProperty}/{metadata.Name}"] = metadata.ResourceVersion;
 
     async Task ProvisionAsync(NodeClaim claim, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         var name = claim.Metadata.Name;
+        nodes.TryGetValue(name, out var node);
+        if (!Unwritten("nodeclaim", claim.Metadata) && (node is null || !Unwritten("node", node.Metadata))) return;
         var finalizers = claim.Metadata.Finalizers ?? [];
         if (claim.Metadata.DeletionTimestamp is not null)
         {
-            if (nodes.ContainsKey(name)) await IgnoreNotFound(() => client.CoreV1.DeleteNodeAsync(name, cancellationToken: cancellationToken));
+            if (node is not null)
+            {
+                await IgnoreNotFound(() => client.CoreV1.DeleteNodeAsync(name, cancellationToken: cancellationToken));
+                Wrote("node", node.Metadata);
+            }
             if (finalizers.Contains(SimulationLabels.TerminationFinalizer))
             {
                 await PatchClaimAsync(name, new JsonObject { ["metadata"] = new JsonObject
@@ -64,6 +102,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
                     ["finalizers"] = new JsonArray([.. finalizers.Where(f => f != SimulationLabels.TerminationFinalizer).Select(f => (JsonNode)f)]),
                     ["resourceVersion"] = claim.Metadata.ResourceVersion,
                 } }, status: false, cancellationToken);
+                Wrote("nodeclaim", claim.Metadata);
                 await log.WriteLineAsync($"NodeClaim {name}: node removed, finalizer released");
             }
             return;
@@ -75,6 +114,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
                 ["finalizers"] = new JsonArray([.. finalizers.Append(SimulationLabels.TerminationFinalizer).Select(f => (JsonNode)f)]),
                 ["resourceVersion"] = claim.Metadata.ResourceVersion,
             } }, status: false, cancellationToken);
+            Wrote("nodeclaim", claim.Metadata);
         }
 
         var instanceType = NodeFactory.InstanceType(claim);
@@ -84,23 +124,29 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
             await SetClaimStatusAsync(claim, null, "False", "InstanceTypeUnknown", $"no simulated capacity for instance type \"{instanceType}\"", cancellationToken);
             return;
         }
-        if (!nodes.ContainsKey(name))
+        var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
+        if (node is null)
         {
-            var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
             var taints = (claim.Spec?.Taints ?? []).Select(t => new V1Taint { Key = t.Key, Value = t.Value, Effect = t.Effect });
-            var node = NodeFactory.Build(name, sku, claim.Metadata.Labels, taints, storage);
-            node.Status = null;   // status is a subresource: written just below
-            nodes[name] = await client.CoreV1.CreateNodeAsync(node, cancellationToken: cancellationToken);
-            heartbeats[name] = DateTime.UtcNow;
-            await log.WriteLineAsync($"NodeClaim {name}: node created ({sku.Name}, {sku.GpuCount} × {sku.GpuModel})");
+            var built = NodeFactory.Build(name, sku, claim.Metadata.Labels, taints, storage);
+            built.Status = null;   // status is a subresource: written just below
+            try
+            {
+                node = nodes[name] = await client.CoreV1.CreateNodeAsync(built, cancellationToken: cancellationToken);
+                await log.WriteLineAsync($"NodeClaim {name}: node created ({sku.Name}, {sku.GpuCount} × {sku.GpuModel})");
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return;   // created on an earlier step; the cache has not shown it yet
+            }
         }
         // Capacity is (re)asserted whenever it is missing: a status write lost to a conflict is repaired next step.
-        if (nodes[name].Status?.Allocatable?.ContainsKey("nvidia.com/gpu") != true)
+        if (node.Status?.Allocatable?.ContainsKey("nvidia.com/gpu") != true && Unwritten("node", node.Metadata))
         {
-            var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
             var status = NodeFactory.Status(sku.GpuCount, storage, name, DateTime.UtcNow);
             var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(status)) };
             await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
+            Wrote("node", node.Metadata);
         }
         if (claim.Status?.NodeName != name || claim.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
             await SetClaimStatusAsync(claim, sku, "True", "Ready", "simulated node is ready", cancellationToken);
@@ -164,9 +210,10 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
                 return;
             }
         }
-        if (node.Status?.Allocatable?.ContainsKey("cpu") == true) return;
+        if (node.Status?.Allocatable?.ContainsKey("cpu") == true || !Unwritten("node", node.Metadata)) return;
         var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Status(0, "200Gi", CpuNodeName, DateTime.UtcNow))) };
         await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), CpuNodeName, cancellationToken: cancellationToken));
+        Wrote("node", node.Metadata);
     }
 
     /// <summary>Nodes a user created with simulation.kaito.sh/gpu-sku get what a kubelet and the NVIDIA device plugin would add.</summary>
@@ -174,6 +221,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
     {
         foreach (var node in nodes.Where(IsSimulated))
         {
+            if (!Unwritten("node", node.Metadata)) continue;
             if (node.Metadata.Labels?.TryGetValue(SimulationLabels.GpuSku, out var skuName) != true || NodeFactory.FindSku(skuName!) is not { } sku) continue;
             var name = node.Metadata.Name;
             var wanted = NodeFactory.Build(name, sku, node.Metadata.Labels, [], "200Gi").Metadata.Labels;
@@ -183,10 +231,12 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
                 foreach (var (key, value) in wanted) labels[key] = value;
                 await IgnoreNotFound(() => client.CoreV1.PatchNodeAsync(new V1Patch(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labels } }.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
                 await log.WriteLineAsync($"node {name}: adopted as a simulated {sku.Name} ({sku.GpuCount} × {sku.GpuModel})");
+                Wrote("node", node.Metadata);
             }
             if (node.Status?.Allocatable?.ContainsKey("nvidia.com/gpu") == true) continue;
             var patch = new JsonObject { ["status"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Status(sku.GpuCount, "200Gi", name, DateTime.UtcNow))) };
             await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), name, cancellationToken: cancellationToken));
+            Wrote("node", node.Metadata);
         }
     }
 
@@ -249,6 +299,7 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
             body["allocatable"] = gpus.DeepClone();
         }
         await PatchClaimAsync(claim.Metadata.Name, new JsonObject { ["status"] = body }, status: true, cancellationToken);
+        Wrote("nodeclaim", claim.Metadata);
     }
 
     async Task PatchClaimAsync(string name, JsonObject patch, bool status, CancellationToken cancellationToken)
@@ -259,65 +310,84 @@ public sealed class GpuSimulator(IKubernetes client, TextWriter log)
             : client.CustomObjects.PatchClusterCustomObjectAsync(body, NodeClaim.Group, NodeClaim.Version, NodeClaim.Plural, name, cancellationToken: cancellationToken));
     }
 
-    async Task HeartbeatAsync(IEnumerable<V1Node> nodes, CancellationToken cancellationToken)
+    /// <summary>
+    /// A simulated node whose Ready condition is not True (the node lifecycle controller marks it Unknown when its Lease
+    /// lapsed, as while the simulator was stopped) is reported ready again, as its kubelet would; its InternalIP is kept
+    /// at <see cref="NodeFactory.AddressFor"/>. A node annotated with
+    /// <see cref="SimulationLabels.HoldStatus"/> is left as it is, for tests that set a node's conditions themselves.
+    /// </summary>
+    async Task KeepReadyAsync(IEnumerable<V1Node> nodes, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         foreach (var node in nodes.Where(IsSimulated))
         {
-            var name = node.Metadata.Name;
-            var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready");
-            var last = ready?.LastHeartbeatTime ?? DateTime.MinValue;
-            if (ready?.Status == "True" && now - last.ToUniversalTime() < HeartbeatEvery && heartbeats.ContainsKey(name)) continue;
-            var transition = ready?.Status == "True" ? ready.LastTransitionTime ?? now : now;
-            var conditions = NodeFactory.Conditions(now);
-            foreach (var c in conditions) c.LastTransitionTime = transition;
-            var patch = new JsonObject { ["status"] = new JsonObject { ["conditions"] = JsonNode.Parse(KubernetesJson.Serialize(conditions)) } };
-            await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch), name, cancellationToken: cancellationToken));
-            heartbeats[name] = now;
+            if (node.Metadata.Annotations?.ContainsKey(SimulationLabels.HoldStatus) == true || !Unwritten("node", node.Metadata)) continue;
+            if (node.Status?.Allocatable is null) continue;
+            var ready = node.Status.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True" };
+            var address = NodeFactory.AddressFor(node.Metadata.Name);
+            // Nodes made by an older simulator may carry an address outside the local cluster's plan.
+            var addressed = node.Status.Addresses?.Any(a => a.Type == "InternalIP" && a.Address == address) == true;
+            if (ready && addressed) continue;
+            var status = new JsonObject();
+            if (!ready) status["conditions"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Conditions(now)));
+            if (!addressed) status["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = address });
+            var patch = new JsonObject { ["status"] = status };
+            await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch), node.Metadata.Name, cancellationToken: cancellationToken));
+            Wrote("node", node.Metadata);
         }
     }
 
     async Task RunPodsAsync(Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
-        var pods = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken);
-        var failures = new Dictionary<(string, string), (string? Failure, int JobSeconds)>();
-        foreach (var pod in pods.Items)
+        var now = DateTime.UtcNow;
+        foreach (var pod in pods.All)
         {
             if (pod.Spec?.NodeName is not { } nodeName || !nodes.TryGetValue(nodeName, out var node) || !IsSimulated(node)) continue;
+            if (!Unwritten("pod", pod.Metadata)) continue;
             if (pod.Metadata.DeletionTimestamp is not null)
             {
                 // No kubelet will confirm the termination: finish it, as a kubelet would after the containers stop.
                 await IgnoreNotFound(() => client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, gracePeriodSeconds: 0, cancellationToken: cancellationToken));
+                Wrote("pod", pod.Metadata);
                 continue;
             }
             if (pod.Status?.Phase is "Succeeded" or "Failed") continue;
-            var behaviour = await BehaviourAsync(pod, failures, cancellationToken);
-            var desired = PodStatuses.Desired(pod, node, behaviour.Failure, behaviour.JobSeconds, DateTime.UtcNow);
-            if (desired is null) continue;
-            pod.Status = desired;
-            await IgnoreNotFound(() => client.CoreV1.ReplaceNamespacedPodStatusAsync(pod, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
+            var (failure, jobSeconds) = Behaviour(pod);
+            if (PodStatuses.Desired(pod, node, failure, jobSeconds, now) is not { } desired) continue;
+            // A new object around the cached parts: the cached pod stays as the watch delivered it.
+            var update = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = pod.Metadata, Spec = pod.Spec, Status = desired };
+            await IgnoreNotFound(() => client.CoreV1.ReplaceNamespacedPodStatusAsync(update, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
+            Wrote("pod", pod.Metadata);
         }
     }
 
-    async Task<(string? Failure, int JobSeconds)> BehaviourAsync(V1Pod pod, Dictionary<(string, string), (string?, int)> cache, CancellationToken cancellationToken)
+    /// <summary>Forgets the versions written over of objects that are gone.</summary>
+    void ForgetDeleted()
     {
-        if (pod.Metadata.Labels?.TryGetValue("kaito.sh/workspace", out var workspace) != true || workspace is null) return (null, 3);
-        var key = (pod.Metadata.NamespaceProperty, workspace);
-        if (cache.TryGetValue(key, out var known)) return known;
-        (string?, int) result = (null, 3);
-        try
+        foreach (var key in written.Keys.ToList())
         {
-            var obj = await client.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>("kaito.sh", "v1beta1", key.NamespaceProperty, "workspaces", workspace, cancellationToken);
-            var annotations = obj["metadata"]?["annotations"] as JsonObject;
-            var failure = annotations?[SimulationLabels.PodFailure]?.GetValue<string>();
-            var seconds = int.TryParse(annotations?[SimulationLabels.JobSeconds]?.GetValue<string>(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 3;
-            result = (failure, seconds);
+            var parts = key.Split('/', 3);
+            var present = parts[0] switch
+            {
+                "pod" => pods.Get(parts[1], parts[2]) is not null,
+                "node" => nodes.Get("", parts[2]) is not null,
+                "nodeclaim" => claims.Get("", parts[2]) is not null,
+                _ => false,
+            };
+            if (!present) written.Remove(key);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-        cache[key] = result;
-        return result;
+    }
+
+    /// <summary>What the pod's Workspace asks of the simulation: a failure to show, and how long a Job pod runs.</summary>
+    (string? Failure, int JobSeconds) Behaviour(V1Pod pod)
+    {
+        if (pod.Metadata.Labels?.TryGetValue("kaito.sh/workspace", out var name) != true || name is null) return (null, 3);
+        var annotations = workspaces.Get(pod.Metadata.NamespaceProperty, name)?.Metadata.Annotations;
+        if (annotations is null) return (null, 3);
+        annotations.TryGetValue(SimulationLabels.PodFailure, out var failure);
+        var seconds = annotations.TryGetValue(SimulationLabels.JobSeconds, out var text)
+            && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 3;
+        return (failure, seconds);
     }
 
     static bool IsSimulated(V1Node node) => node.Metadata.Labels?.ContainsKey(SimulationLabels.Simulated) == true;

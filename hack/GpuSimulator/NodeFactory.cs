@@ -95,11 +95,11 @@ public static class NodeFactory
         new() { Type = "PIDPressure", Status = "False", Reason = "KubeletHasSufficientPID", LastHeartbeatTime = now, LastTransitionTime = now },
     ];
 
-    /// <summary>A stable private address per node name.</summary>
+    /// <summary>A stable address per node name, in 198.18.128.0/18 (the local cluster's address plan: hack/local-cluster/common.sh).</summary>
     public static string AddressFor(string name)
     {
         var hash = (uint)StableHash(name);
-        return $"10.240.{(hash >> 8) & 0xFF}.{Math.Max(1, hash & 0xFE)}";
+        return $"198.18.{128 + ((hash >> 8) & 0x3F)}.{Math.Max(1, hash & 0xFE)}";
     }
 
     internal static int StableHash(string text)

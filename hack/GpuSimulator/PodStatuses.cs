@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 
 namespace Kaito.GpuSimulator;
@@ -56,7 +57,8 @@ public static class PodStatuses
             return null;
 
         var transition = now;
-        var status = current ?? new V1PodStatus();
+        // A copy: the pod may be the one a cache holds.
+        var status = current is null ? new V1PodStatus() : KubernetesJson.Deserialize<V1PodStatus>(KubernetesJson.Serialize(current));
         status.Phase = phase;
         status.HostIP = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
         status.PodIP = PodAddress(pod);
@@ -81,6 +83,6 @@ public static class PodStatuses
     static string PodAddress(V1Pod pod)
     {
         var hash = (uint)NodeFactory.StableHash(pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name);
-        return $"10.244.{(hash >> 8) & 0xFF}.{Math.Max(2, hash & 0xFE)}";
+        return $"198.18.{192 + ((hash >> 8) & 0x3F)}.{Math.Max(2, hash & 0xFE)}";
     }
 }

@@ -23,4 +23,10 @@ public static class SimulationLabels
     /// "existing GPU nodes" (preferredNodes, bring-your-own). The simulator adds the kubelet's labels and capacity.
     /// </summary>
     public const string GpuSku = "simulation.kaito.sh/gpu-sku";
+
+    /// <summary>
+    /// On a simulated Node: the simulator leaves its conditions alone (its Lease is still renewed), so a test or benchmark
+    /// can mark it NotReady and back and watch what follows.
+    /// </summary>
+    public const string HoldStatus = "simulation.kaito.sh/hold-status";
 }

@@ -17,8 +17,10 @@ KUBECONFIG_FILE="$LOCAL_DIR/kubeconfig"
 APISERVER_PORT="${KAITO_APISERVER_PORT:-16443}"
 ETCD_PORT="${KAITO_ETCD_PORT:-12379}"
 ETCD_PEER_PORT="${KAITO_ETCD_PEER_PORT:-12380}"
-# Cluster addresses come from 198.18.0.0/15 (reserved for network tests), never from private ranges. The Service
-# range holds 65,534 ClusterIPs (5,000 Workspaces need one Service each); its first address is the kubernetes Service.
+# Cluster addresses come from 198.18.0.0/15 (reserved for network tests), never from private ranges:
+#   198.18.0.0/17    real nodes and their pods (left for the node this cluster may run)
+#   198.18.128.0/18  simulated nodes' InternalIPs; 198.18.192.0/18 simulated pods' IPs (hack/GpuSimulator)
+#   198.19.0.0/16    Services: 65,534 ClusterIPs (5,000 Workspaces need one each); the first is the kubernetes Service
 SERVICE_CIDR="198.19.0.0/16"
 KUBERNETES_SERVICE_IP="198.19.0.1"
 

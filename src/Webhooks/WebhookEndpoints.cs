@@ -55,36 +55,14 @@ public static class WebhookEndpoints
             return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
         }
 
-        var handler = context.RequestServices.GetRequiredService<AdmissionHandler>();
-        // Validation first tries one pass straight into the typed object; anything that does not decode that
-        // way goes the tolerant way below, which names the bad field.
-        var response = validate ? await handler.ValidateAsync(kind, body, context.RequestAborted) : null;
-        if (response is null)
-        {
-            AdmissionReview? review;
-            try
-            {
-                review = ReadReview(body);
-            }
-            catch (JsonException e)
-            {
-                return TypedResults.Problem($"the body is not an AdmissionReview: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
-            }
-            if (review?.Request is null)
-                return TypedResults.Problem("the AdmissionReview has no request", statusCode: StatusCodes.Status400BadRequest);
-            response = validate
-                ? await handler.ValidateAsync(kind, review.Request, context.RequestAborted)
-                : await handler.MutateAsync(kind, review.Request, context.RequestAborted);
-        }
+        var answer = await context.RequestServices.GetRequiredService<AdmissionHandler>().AnswerAsync(kind, validate, body, context.RequestAborted);
+        if (answer.Response is not { } response) return TypedResults.Problem(answer.NotAReview, statusCode: StatusCodes.Status400BadRequest);
         // Serialized up front and sent with a Content-Length: one write and one TLS record, where a streamed
         // JSON result goes out chunked.
         var bytes = JsonSerializer.SerializeToUtf8Bytes(
             new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview);
         return TypedResults.Bytes(bytes, "application/json");
     }
-
-    /// <summary>The tolerant reading: objects kept as JSON, so a field of the wrong type is named by the validator.</summary>
-    public static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WebhookJson.Default.AdmissionReview);
 
     /// <summary>The whole body, at most <see cref="MaxRequestBytes"/>: sized from Content-Length when sent, else grown.</summary>
     static async Task<byte[]> ReadBodyAsync(HttpContext context)

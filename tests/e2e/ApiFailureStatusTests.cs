@@ -27,6 +27,11 @@ public sealed class ApiFailureStatusTests(ControlPlaneFixture fixture, ITestOutp
             spec: {hard: {services: "0"}}
             """);
         Assert.True(quota.Succeeded, quota.ToString());
+        // Until the quota controller has written the quota's status, the API server refuses with "status unknown for
+        // quota" rather than "exceeded quota": wait for the status, so the refusal this test is about is the one seen.
+        await Eventually.WaitAsync(async () =>
+            (await Plane.GetJsonAsync("resourcequota", "no-services", "-n", ns.Name))["status"]?["hard"]?["services"]?.GetValue<string>() == "0",
+            TimeSpan.FromSeconds(60), "the quota controller to write the ResourceQuota's status");
         var applied = Stopwatch.StartNew();
         var created = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], """
             apiVersion: kaito.sh/v1beta1

@@ -18,8 +18,40 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
 {
     readonly WorkspaceDefaulter workspaceDefaulter = new(settings);
 
-    /// <summary>Defaulting is pure and in-memory; the Task shape matches the endpoint's delegate.</summary>
-    public Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The one entry point: an AdmissionReview body in, the response (or why the body is not a review) out. Validation
+    /// first reads the body in one pass straight into the typed object, which is all a well-formed review needs. Only a
+    /// body that does not decode that way is read again, the tolerant way (objects kept as JSON): that reading answers 400
+    /// for a body that is not a review, and for a field of the wrong type the first pass's error already names the
+    /// field. Mutation reads the tolerant way once: defaulting patches the object exactly as received.
+    /// </summary>
+    public async Task<AdmissionAnswer> AnswerAsync(AdmissionKind kind, bool validate, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        Exception? onePassFailure = null;
+        if (validate)
+        {
+            var (answer, failure) = await ValidateOnePassAsync(kind, body, cancellationToken);
+            if (answer is not null) return new AdmissionAnswer(answer, null);
+            onePassFailure = failure;
+        }
+        AdmissionReview? review;
+        try
+        {
+            review = ReadReview(body.Span);
+        }
+        catch (JsonException e)
+        {
+            return new AdmissionAnswer(null, $"the body is not an AdmissionReview: {e.Message}");
+        }
+        if (review?.Request is not { } request) return new AdmissionAnswer(null, "the AdmissionReview has no request");
+        return new AdmissionAnswer(validate ? await ValidateAsync(kind, request, onePassFailure, cancellationToken) : Mutate(kind, request), null);
+    }
+
+    /// <summary>The tolerant reading: objects kept as JSON, so a field of the wrong type can be named.</summary>
+    internal static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WebhookJson.Default.AdmissionReview);
+
+    /// <summary>Defaulting is pure and in-memory; the Task shape matches validation's.</summary>
+    internal Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(Mutate(kind, request));
 
     AdmissionResponse Mutate(AdmissionKind kind, AdmissionRequest request)
@@ -48,11 +80,19 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
     }
 
-    public Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    internal Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
+        ValidateAsync(kind, request, null, cancellationToken);
+
+    /// <param name="onePassFailure">Why the one-pass reading failed, if it was tried: when it is a wrong type inside the
+    /// object, the object is not decoded a second time to find the same field.</param>
+    Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, Exception? onePassFailure, CancellationToken cancellationToken)
     {
         var uid = request.Uid ?? "";
         if (Precheck(kind, request) is { } early) return Task.FromResult(early);
         var name = request.Name ?? TryName(request.Object!.Value);
+        if (onePassFailure is JsonException { Path: { } path } && path.Length > ObjectPath.Length
+            && path.StartsWith(ObjectPath, StringComparison.Ordinal) && path[ObjectPath.Length] is '.' or '[')
+            return Task.FromResult(WrongType(uid, kind, name, "$" + path[ObjectPath.Length..]));
         var operation = request.Operation!;
         return AdmitAsync(kind, uid, name, kind == AdmissionKind.Workspace
             ? token => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), token)
@@ -60,18 +100,18 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             cancellationToken);
     }
 
+    const string ObjectPath = "$.request.object";
+
     /// <summary>
-    /// The same answer as <see cref="ValidateAsync(AdmissionKind, AdmissionRequest, CancellationToken)"/> for a
-    /// whole AdmissionReview body, read in one pass into the typed object. Null when the body does not decode
-    /// that way (malformed JSON, a field of the wrong type): the caller then takes the tolerant path, which
-    /// names the field or answers 400.
+    /// The answer for a whole review read in one pass into the typed object; a null answer (and the exception, if one
+    /// was thrown) when the body does not decode that way (malformed JSON, a field of the wrong type).
     /// </summary>
-    public Task<AdmissionResponse?> ValidateAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
+    internal Task<(AdmissionResponse? Answer, Exception? Failure)> ValidateOnePassAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
         kind == AdmissionKind.Workspace
             ? ValidateTypedAsync<Workspace>(kind, review, ValidateWorkspaceAsync, cancellationToken)
             : ValidateTypedAsync<RAGEngine>(kind, review, ValidateRAGEngineAsync, cancellationToken);
 
-    async Task<AdmissionResponse?> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
+    async Task<(AdmissionResponse?, Exception?)> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
         Func<string, T, T?, CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
@@ -83,16 +123,16 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogOnePassDeclined(logger, kind.Kind, e.Message);
-            return null;
+            return (null, e);
         }
-        if (request is null) return null;
+        if (request is null) return (null, null);
         var uid = request.Uid ?? "";
         if (Precheck(kind, request, request.Object is not null, request.OldObject is not null,
                 () => request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
-            return early;
+            return (early, null);
         var operation = request.Operation!;
-        return await AdmitAsync(kind, uid, request.Name ?? request.Object!.Metadata?.Name,
-            token => validate(operation, request.Object!, request.OldObject, token), cancellationToken);
+        return (await AdmitAsync(kind, uid, request.Name ?? request.Object!.Metadata?.Name,
+            token => validate(operation, request.Object!, request.OldObject, token), cancellationToken), null);
     }
 
     async Task<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name,
@@ -107,9 +147,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         }
         catch (JsonException e)
         {
-            var path = string.IsNullOrEmpty(e.Path) ? "" : e.Path.TrimStart('$', '.');
-            return AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name,
-                [new FieldError(FieldErrorType.Invalid, path, "the value has the wrong type for this field", null)]);
+            return WrongType(uid, kind, name, e.Path);
         }
         catch (RuleFailedException e)
         {
@@ -123,6 +161,10 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             return AdmissionResponses.BadRequest(uid, $"validating the {kind.Kind} failed unexpectedly (request uid {uid}); please report it");
         }
     }
+
+    static AdmissionResponse WrongType(string uid, AdmissionKind kind, string? name, string? jsonPath) =>
+        AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name,
+            [new FieldError(FieldErrorType.Invalid, string.IsNullOrEmpty(jsonPath) ? "" : jsonPath.TrimStart('$', '.'), "the value has the wrong type for this field", null)]);
 
     static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request) =>
         Precheck(kind, request, request.Object is { ValueKind: JsonValueKind.Object }, request.OldObject is { ValueKind: JsonValueKind.Object },
@@ -196,6 +238,9 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     [LoggerMessage(Level = LogLevel.Error, Message = "admission of {Kind} failed in {Path} (request uid {Uid})")]
     static partial void LogRuleFailure(ILogger logger, Exception exception, string uid, string kind, string path);
 }
+
+/// <summary>What <see cref="AdmissionHandler.AnswerAsync"/> gives: a response, or why the body is not an AdmissionReview (HTTP 400).</summary>
+public readonly record struct AdmissionAnswer(AdmissionResponse? Response, string? NotAReview);
 
 /// <summary>Thrown by validators to attribute an unexpected failure to the field being checked.</summary>
 public sealed class RuleFailedException(string path, Exception inner) : Exception($"rule for {path} failed", inner)
