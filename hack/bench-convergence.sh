@@ -12,6 +12,7 @@
 # Usage: hack/bench-convergence.sh [N] [idle-seconds] [builds, default "aot"] [probed workspaces, default 50]
 source "$(dirname "$0")/local-cluster/common.sh"
 N="${1:-200}"; IDLE="${2:-60}"; BUILDS="${3:-aot}"; PROBES="${4:-50}"
+CONVERGE_TIMEOUT="${KAITO_BENCH_TIMEOUT:-3600}"
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 [[ -f "$LOCAL_DIR/pids/kaito-operator.pid" ]] || die "no operator running; run 'make up'"
 metric() { curl -fsS "http://127.0.0.1:$HEALTH_PORT/metrics" | awk -v s="kaito_api_requests_total{verb=\"$1\"}" '$1 == s { print $2 }'; }
@@ -40,11 +41,17 @@ converge() { # namespace count -> seconds, writes/ws, events/ws, operator CPU-s/
   for ((from = 0; from < n; from += chunk)); do
     manifests "$ns" "$from" "$((from + chunk < n ? from + chunk : n))" | k apply -f - >/dev/null
   done
-  local ready=0
+  local ready=0 deadline=$((SECONDS + CONVERGE_TIMEOUT))
   until [[ "$ready" -eq "$n" ]]; do
     sleep 2
     ready="$(k get workspaces -n "$ns" -o jsonpath='{range .items[*]}{.status.state}{"\n"}{end}' | grep -c '^Ready$' || true)"
     printf '\r    %s: %d/%d ready after %.0fs ' "$ns" "$ready" "$n" "$(echo "$(date +%s.%N) - $start" | bc)" >&2
+    if (( SECONDS > deadline )); then
+      echo >&2
+      k get workspaces -n "$ns" -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.state}{" "}{.status.conditions[?(@.type=="WorkspaceSucceeded")].message}{"\n"}{end}' \
+        | grep -v ' Ready ' | head -20 >&2
+      die "$ns: $ready of $n Workspaces Ready after ${CONVERGE_TIMEOUT}s (KAITO_BENCH_TIMEOUT); the first ones not ready are above"
+    fi
   done
   echo >&2
   local seconds; seconds="$(echo "$(date +%s.%N) - $start" | bc)"

@@ -19,6 +19,7 @@ public static class CrdGenerator
         (typeof(NodeClaim), "charts/kaito/workspace/crds/karpenter.sh_nodeclaims.yaml"),
         (typeof(NodePool), "charts/kaito/workspace/crds/karpenter.sh_nodepools.yaml"),
         (typeof(RAGEngine), "charts/kaito/ragengine/crds/kaito.sh_ragengines.yaml"),
+        (typeof(InferenceSet), "charts/kaito/workspace/crds/kaito.sh_inferencesets.yaml"),
     ];
 
     public static string Render(Type type) => Header + KubernetesYaml.Serialize(Generate(type));
@@ -31,6 +32,7 @@ public static class CrdGenerator
             ?? throw new InvalidOperationException($"{type.Name} has no [CrdNames]");
         var columns = type.GetCustomAttributes<CrdPrinterColumnAttribute>().ToList();
         var versions = type.GetCustomAttributes<CrdVersionAttribute>().ToList();
+        var scale = type.GetCustomAttribute<CrdScaleAttribute>();
         if (versions.Count(v => v.Storage) != 1)
             throw new InvalidOperationException($"{type.Name} must have exactly one storage version");
 
@@ -60,7 +62,14 @@ public static class CrdGenerator
                     Deprecated = v.Deprecated ? true : null,
                     DeprecationWarning = v.DeprecationWarning,
                     Schema = new V1CustomResourceValidation { OpenAPIV3Schema = SchemaBuilder.ForRoot(type) },
-                    Subresources = new V1CustomResourceSubresources { Status = new Dictionary<string, object>() },
+                    Subresources = new V1CustomResourceSubresources
+                    {
+                        Status = new Dictionary<string, object>(),
+                        Scale = scale is null ? null : new V1CustomResourceSubresourceScale
+                        {
+                            SpecReplicasPath = scale.SpecReplicasPath, StatusReplicasPath = scale.StatusReplicasPath, LabelSelectorPath = scale.LabelSelectorPath,
+                        },
+                    },
                     AdditionalPrinterColumns = [.. columns
                         .Where(c => c.OnlyVersions.Length == 0 || c.OnlyVersions.Contains(v.Name))
                         .Select(c => new V1CustomResourceColumnDefinition

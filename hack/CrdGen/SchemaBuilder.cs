@@ -64,6 +64,7 @@ public static class SchemaBuilder
         if (type == typeof(int)) return new() { Type = "integer", Format = "int32" };
         if (type == typeof(long)) return new() { Type = "integer", Format = "int64" };
         if (type == typeof(bool)) return new() { Type = "boolean" };
+        if (type == typeof(double)) return new() { Type = "number" };
         if (type == typeof(DateTime)) return new() { Type = "string", Format = "date-time" };
         if (type == typeof(JsonObject)) return new() { Type = "object", XKubernetesPreserveUnknownFields = true };
         if (type == typeof(ResourceQuantity)) return Quantity();
@@ -99,16 +100,18 @@ public static class SchemaBuilder
     static object ParseLiteral(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var element = document.RootElement;
-        return element.ValueKind switch
-        {
-            JsonValueKind.Number => element.GetInt64(),
-            JsonValueKind.String => element.GetString()!,
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw new NotSupportedException($"unsupported default literal {json}"),
-        };
+        return Literal(document.RootElement, json);
     }
+
+    static object Literal(JsonElement element, string json) => element.ValueKind switch
+    {
+        JsonValueKind.Number => element.GetInt64(),
+        JsonValueKind.String => element.GetString()!,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => Literal(p.Value, json), StringComparer.Ordinal),
+        _ => throw new NotSupportedException($"unsupported default literal {json}"),
+    };
 
     static V1JSONSchemaProps Strings() => new() { Type = "array", Items = new V1JSONSchemaProps { Type = "string" } };
 

@@ -11,7 +11,9 @@ namespace Kaito.GpuSimulator;
 /// The kubelets' heartbeat: one Lease per simulated node in kube-node-lease, renewed as a kubelet renews its own. The
 /// node lifecycle controller takes a renewal as a heartbeat, so Node objects (which the operator watches) are not
 /// rewritten every few seconds. Renewals are spread to about <see cref="WritesPerSecond"/> a second, and never further
-/// apart than <see cref="MaxInterval"/>, inside kube-controller-manager's 40 s node-monitor grace period.
+/// apart than <see cref="MaxInterval"/>, inside kube-controller-manager's 40 s node-monitor grace period. Up to 16
+/// renewals are in flight at once, so a slow API server (as while thousands of Workspaces converge) does not make
+/// the round take longer than the grace period.
 /// </summary>
 public sealed class LeaseHeartbeats(IKubernetes client, Func<IReadOnlyList<V1Node>> simulatedNodes, TextWriter log)
 {
@@ -35,7 +37,7 @@ public sealed class LeaseHeartbeats(IKubernetes client, Func<IReadOnlyList<V1Nod
             var interval = Interval(nodes.Count);
             var due = nodes.Where(n => !renewed.TryGetValue(n.Metadata.Name, out var last) || now - last >= interval).ToList();
             var failed = 0;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (node, token) =>
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (node, token) =>
             {
                 try
                 {

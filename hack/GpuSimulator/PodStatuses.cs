@@ -52,7 +52,9 @@ public static class PodStatuses
                 break;
         }
 
-        if (current?.Phase == phase && current.ContainerStatuses?.Count == statuses.Count
+        // The Ready condition too: the node lifecycle controller sets it False on the pods of a node whose heartbeat lapsed.
+        var readyCondition = current?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status;
+        if (current?.Phase == phase && readyCondition == (ready ? "True" : "False") && current.ContainerStatuses?.Count == statuses.Count
             && current.ContainerStatuses.Zip(statuses).All(p => p.First.Ready == p.Second.Ready && p.First.State?.Waiting?.Reason == p.Second.State?.Waiting?.Reason && (p.First.State?.Terminated is null) == (p.Second.State?.Terminated is null)))
             return null;
 

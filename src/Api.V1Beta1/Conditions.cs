@@ -1,6 +1,6 @@
 namespace Kaito.Api.V1Beta1;
 
-/// <summary>Condition types written to Workspace and RAGEngine status.</summary>
+/// <summary>Condition types written to Workspace, RAGEngine and InferenceSet status.</summary>
 public static class ConditionTypes
 {
     public const string NodeClaimReady = "NodeClaimReady";
@@ -14,6 +14,18 @@ public static class ConditionTypes
     public const string RAGEngineSucceeded = "RAGEngineSucceeded";
     public const string WorkspaceDeleting = "WorkspaceDeleting";
     public const string RAGEngineDeleting = "RAGEngineDeleting";
+
+    /// <summary>InferenceSet: every replica serving (or none wanted).</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>InferenceSet: Workspaces being added or removed to match spec.replicas.</summary>
+    public const string Scaling = "Scaling";
+
+    /// <summary>InferenceSet: Workspaces made from an older template being replaced.</summary>
+    public const string Updating = "Updating";
+
+    /// <summary>InferenceSet: the KEDA ScaledObject asked for by scaledobject.kaito.sh annotations.</summary>
+    public const string Autoscaler = "Autoscaler";
 }
 
 /// <summary>Values of <c>status.state</c>.</summary>

@@ -39,6 +39,7 @@ public static class Finalizers
 {
     public const string Workspace = "workspace.finalizer.kaito.sh";
     public const string RAGEngine = "ragengine.finalizer.kaito.sh";
+    public const string InferenceSet = "inferenceset.finalizer.kaito.sh";
 }
 
 public static class Runtimes

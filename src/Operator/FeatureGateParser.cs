@@ -5,7 +5,7 @@ namespace Kaito.Operator;
 /// <summary>Parses --feature-gates "vLLM=true,enableMIG=false"; unknown names and non-boolean values are errors.</summary>
 public static class FeatureGateParser
 {
-    static readonly string[] Known = ["vLLM", "enableMIG", "enableAccelerator", "disableNodeAutoProvisioning"];
+    static readonly string[] Known = ["vLLM", "enableMIG", "enableAccelerator", "disableNodeAutoProvisioning", "enableInferenceSetController"];
 
     public static FeatureGates Parse(string? text, List<string> errors)
     {
@@ -24,6 +24,7 @@ public static class FeatureGateParser
                 "vLLM" => gates with { Vllm = on },
                 "enableMIG" => gates with { EnableMig = on },
                 "enableAccelerator" => gates with { EnableAccelerator = on },
+                "enableInferenceSetController" => gates with { InferenceSetController = on },
                 "disableNodeAutoProvisioning" => gates,   // superseded by --node-provisioner, as in KAITO
                 var unknown => Unknown(errors, unknown, gates),
             };

@@ -25,7 +25,9 @@ public sealed record OperatorOptions(
     bool WorkspaceController = true,
     bool RAGEngineController = true,
     string LeaderElectionId = "kaito-operator-leader",
-    string WebhookConfigPrefix = "kaito")
+    string WebhookConfigPrefix = "kaito",
+    bool InferenceSetController = true,
+    TimeSpan? InferenceSetScaleDownCooldown = null)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -71,9 +73,18 @@ public sealed record OperatorOptions(
             return true;
         }
 
-        var controllers = Get("controllers", "workspace,ragengine").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        if (controllers.Count == 0 || controllers.Any(c => c is not ("workspace" or "ragengine")))
-            errors.Add($"--controllers must list workspace and/or ragengine, comma-separated, got \"{config["controllers"]}\"");
+        var controllers = Get("controllers", "workspace,ragengine,inferenceset").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (controllers.Count == 0 || controllers.Any(c => c is not ("workspace" or "ragengine" or "inferenceset")))
+            errors.Add($"--controllers must list workspace, ragengine and/or inferenceset, comma-separated, got \"{config["controllers"]}\"");
+
+        TimeSpan? Cooldown()
+        {
+            var text = config["inferenceset-scale-down-cooldown"];
+            if (text is null) return null;
+            if (ScaleDownCooldown.Parse(text) is { } value) return value;
+            errors.Add($"--inferenceset-scale-down-cooldown must be a duration such as 120s, 5m or 0s, got \"{text}\"");
+            return null;
+        }
 
         var provisioner = Get("node-provisioner", "gpu-provisioner");
         var provisioning = provisioner switch
@@ -110,7 +121,9 @@ public sealed record OperatorOptions(
             controllers.Contains("workspace"),
             controllers.Contains("ragengine"),
             Get("leader-election-id", "kaito-operator-leader"),
-            Get("webhook-config-prefix", "kaito"));
+            Get("webhook-config-prefix", "kaito"),
+            controllers.Contains("inferenceset") && gates.InferenceSetController,
+            Cooldown());
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

@@ -1,4 +1,5 @@
 using k8s;
+using Kaito.Reconcilers.InferenceSets;
 using Kaito.Reconcilers.RAGEngines;
 using Kaito.Reconcilers.Workspaces;
 using Kaito.Webhooks.Validation;
@@ -7,13 +8,14 @@ using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Operator;
 
-/// <summary>Runs the Workspace and RAGEngine controllers (informers, queue, workers) while this process leads.</summary>
+/// <summary>Runs the Workspace, RAGEngine and InferenceSet controllers (informers, queue, workers) while this process leads.</summary>
 public sealed partial class ReconcilerService(OperatorOptions options, IKubernetes client, ILoggerFactory loggers, ILogger<ReconcilerService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.RunReconcilers) return;
-        var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage);
+        var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
+            options.InferenceSetScaleDownCooldown);
         if (!options.LeaderElect)
         {
             await RunControllersAsync(settings, stoppingToken);
@@ -32,10 +34,11 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
         var running = new List<Task>();
         if (options.WorkspaceController) running.Add(new WorkspaceControllerHost(client, settings, loggers, options.Workers).RunAsync(leading));
         if (options.RAGEngineController) running.Add(new RAGEngineControllerHost(client, settings, loggers, options.WorkspaceController ? Math.Max(1, options.Workers / 2) : options.Workers).RunAsync(leading));
-        LogStarting(logger, options.WorkspaceController, options.RAGEngineController, options.Workers);
+        if (options.InferenceSetController) running.Add(new InferenceSetControllerHost(client, settings, loggers, Math.Max(1, options.Workers / 2)).RunAsync(leading));
+        LogStarting(logger, options.WorkspaceController, options.RAGEngineController, options.InferenceSetController, options.Workers);
         await Task.WhenAll(running);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "controllers starting: workspace={Workspace} ragengine={RAGEngine} ({Workers} workers)")]
-    static partial void LogStarting(ILogger logger, bool workspace, bool ragEngine, int workers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "controllers starting: workspace={Workspace} ragengine={RAGEngine} inferenceset={InferenceSet} ({Workers} workers)")]
+    static partial void LogStarting(ILogger logger, bool workspace, bool ragEngine, bool inferenceSet, int workers);
 }

@@ -19,7 +19,12 @@ public sealed partial class WebhookCertificateService(
             : new WebhookEndpoint(ServiceName: options.WebhookService, ServiceNamespace: options.Namespace, ServicePort: 443))
         {
             ConfigurationPrefix = options.WebhookConfigPrefix,
-            Kinds = [.. Kaito.Webhooks.Admission.AdmissionKind.All.Where(k => k == Kaito.Webhooks.Admission.AdmissionKind.Workspace ? options.WorkspaceController : options.RAGEngineController)],
+            Kinds = [.. Kaito.Webhooks.Admission.AdmissionKind.All.Where(k => k.Kind switch
+            {
+                "Workspace" => options.WorkspaceController,
+                "RAGEngine" => options.RAGEngineController,
+                _ => options.InferenceSetController,
+            })],
             ExcludedNamespaces = ["kube-system", options.Namespace],
         };
         var files = options.CertDirectory is { } dir ? new FileCertificateSource(dir) : null;

@@ -21,19 +21,28 @@ public sealed class OfflineValidator(AdmissionSettings settings)
         var kind = document["kind"] is JsonValue k && k.TryGetValue<string>(out var s) ? s : "";
         var name = document["metadata"]?["name"] is JsonValue n && n.TryGetValue<string>(out var nm) ? nm : null;
         var apiVersion = document["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var av) ? av : "";
-        if (apiVersion is not (KaitoGroup.V1Alpha1 or KaitoGroup.V1Beta1) || kind is not (Workspace.KindName or RAGEngine.KindName))
+        if (apiVersion is not (KaitoGroup.V1Alpha1 or KaitoGroup.V1Beta1) || kind is not (Workspace.KindName or RAGEngine.KindName or InferenceSet.KindName))
         {
             var errors = new FieldErrors();
-            errors.NotSupported("kind", $"{apiVersion}/{kind}", [$"{KaitoGroup.V1Beta1}/Workspace", $"{KaitoGroup.V1Beta1}/RAGEngine", "(and kaito.sh/v1alpha1)"]);
+            errors.NotSupported("kind", $"{apiVersion}/{kind}",
+                [$"{KaitoGroup.V1Beta1}/Workspace", $"{KaitoGroup.V1Beta1}/RAGEngine", $"{KaitoGroup.V1Beta1}/InferenceSet", "(and kaito.sh/v1alpha1)"]);
             return new OfflineVerdict(kind, name, ValidationResult.From(errors, []), []);
         }
 
-        var defaulting = kind == Workspace.KindName ? new WorkspaceDefaulter(settings).Default(document, isCreate: true) : RAGEngineDefaulter.Default(document);
+        var defaulting = kind switch
+        {
+            Workspace.KindName => new WorkspaceDefaulter(settings).Default(document, isCreate: true),
+            RAGEngine.KindName => RAGEngineDefaulter.Default(document),
+            _ => DefaultingResult.None,
+        };
         JsonPatchApplier.Apply(document, defaulting.Operations);
         var json = document.ToJsonString();
-        var result = kind == Workspace.KindName
-            ? await new WorkspaceValidator(settings, null).ValidateCreateAsync(KubernetesJson.Deserialize<Workspace>(json), cancellationToken)
-            : await new RAGEngineValidator(settings, null).ValidateCreateAsync(KubernetesJson.Deserialize<RAGEngine>(json), cancellationToken);
+        var result = kind switch
+        {
+            Workspace.KindName => await new WorkspaceValidator(settings, null).ValidateCreateAsync(KubernetesJson.Deserialize<Workspace>(json), cancellationToken),
+            RAGEngine.KindName => await new RAGEngineValidator(settings, null).ValidateCreateAsync(KubernetesJson.Deserialize<RAGEngine>(json), cancellationToken),
+            _ => await new InferenceSetValidator(settings, null).ValidateCreateAsync(KubernetesJson.Deserialize<InferenceSet>(json), cancellationToken),
+        };
         return new OfflineVerdict(kind, name, result, defaulting.Warnings);
     }
 }

@@ -78,7 +78,7 @@ public sealed class ChartTemplateTests
     }
 
     [Fact]
-    public async Task A_namespace_selector_value_replaces_the_default_one_in_both_configurations()
+    public async Task A_namespace_selector_value_replaces_the_default_one_in_every_webhook()
     {
         var rendered = await Helm.RunAsync("template", "kaito-workspace", Helm.Chart("workspace"), "--namespace", "kaito-system",
             "--show-only", "templates/webhooks.yaml", "--set", "webhook.namespaceSelector.matchLabels.team=ml");
@@ -88,7 +88,8 @@ public sealed class ChartTemplateTests
         var selectors = configurations.OfType<k8s.Models.V1MutatingWebhookConfiguration>().SelectMany(c => c.Webhooks.Select(w => w.NamespaceSelector))
             .Concat(configurations.OfType<k8s.Models.V1ValidatingWebhookConfiguration>().SelectMany(c => c.Webhooks.Select(w => w.NamespaceSelector)))
             .ToList();
-        Assert.Equal(2, selectors.Count);
+        // Workspaces and InferenceSets, each mutated and validated.
+        Assert.Equal(4, selectors.Count);
         Assert.All(selectors, s =>
         {
             Assert.Equal("ml", s.MatchLabels["team"]);
@@ -126,5 +127,27 @@ public sealed class ChartTemplateTests
         Assert.True(rendered.Succeeded, rendered.ToString());
         foreach (var expected in new[] { "runAsNonRoot: true", "readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", "path: /healthz", "path: /readyz", "- ALL" })
             Assert.Contains(expected, rendered.StdOut, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, "workspace,inferenceset", new[] { "workspaces", "inferencesets" })]
+    [InlineData(false, "workspace", new[] { "workspaces" })]
+    public async Task The_inferenceset_gate_switches_its_controller_webhooks_and_grants_together(bool enabled, string controllers, string[] admitted)
+    {
+        var rendered = await Helm.RunAsync("template", "kaito-workspace", Helm.Chart("workspace"), "--namespace", "kaito-system",
+            "--set", $"operator.featureGates.enableInferenceSetController={enabled.ToString().ToLowerInvariant()}");
+        Assert.True(rendered.Succeeded, rendered.ToString());
+        var objects = k8s.KubernetesYaml.LoadAllFromString(rendered.StdOut);
+
+        var args = objects.OfType<k8s.Models.V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args;
+        Assert.Contains($"--controllers={controllers}", args);
+        foreach (var webhooks in new[]
+        {
+            objects.OfType<k8s.Models.V1MutatingWebhookConfiguration>().Single().Webhooks.SelectMany(w => w.Rules.SelectMany(r => r.Resources)),
+            objects.OfType<k8s.Models.V1ValidatingWebhookConfiguration>().Single().Webhooks.SelectMany(w => w.Rules.SelectMany(r => r.Resources)),
+        })
+            Assert.Equal(admitted, webhooks);
+        var granted = objects.OfType<k8s.Models.V1ClusterRole>().Single().Rules.SelectMany(r => r.Resources).ToList();
+        Assert.Equal(enabled, granted.Contains("inferencesets"));
     }
 }

@@ -153,7 +153,7 @@ public sealed class HelmInstallTests : IAsyncLifetime
             "--set", "operator.enabled=false", "--set", $"webhook.url=https://127.0.0.1:{wsPort}");
         await HelmOk("install", Rag, Helm.Chart("ragengine"), "-n", ns,
             "--set", "operator.enabled=false", "--set", $"webhook.url=https://127.0.0.1:{ragPort}");
-        var (_, wsLog) = await StartOperatorAsync(Workspace, "workspace", wsPort, 18181);
+        var (_, wsLog) = await StartOperatorAsync(Workspace, "workspace,inferenceset", wsPort, 18181);
         var (_, ragLog) = await StartOperatorAsync(Rag, "ragengine", ragPort, 18182);
 
         // The operators, on nothing but their ServiceAccounts' permissions, reconcile a Workspace and a RAGEngine.

@@ -51,7 +51,7 @@ public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifet
         for (var round = 0; round < 20; round++)
         {
             await Task.Delay(random.Next(50, 1500));
-            await KillOperatorAsync();
+            await OperatorProcess.KillAsync();
             await AssertNoDuplicatesAsync(ns.Name, targets);
             var restarted = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(2));
             Assert.True(restarted.Succeeded, restarted.ToString());
@@ -65,21 +65,6 @@ public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifet
         }, TimeSpan.FromMinutes(3), "every workspace to converge after the restarts");
         foreach (var (name, count) in await NodeClaimCounts(ns.Name))
             Assert.Equal(targets[name], count);
-    }
-
-    async Task KillOperatorAsync()
-    {
-        var pid = int.Parse(await File.ReadAllTextAsync(RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid")), System.Globalization.CultureInfo.InvariantCulture);
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
     }
 
     async Task AssertNoDuplicatesAsync(string ns, Dictionary<string, int> targets)

@@ -63,3 +63,12 @@ public sealed class CrdVersionAttribute(string name) : Attribute
     public bool Deprecated { get; init; }
     public string? DeprecationWarning { get; init; }
 }
+
+/// <summary>The scale subresource: where the replicas wanted, the replicas there are and their selector live.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class CrdScaleAttribute(string specReplicasPath, string statusReplicasPath, string labelSelectorPath) : Attribute
+{
+    public string SpecReplicasPath { get; } = specReplicasPath;
+    public string StatusReplicasPath { get; } = statusReplicasPath;
+    public string LabelSelectorPath { get; } = labelSelectorPath;
+}

@@ -26,6 +26,14 @@ public static class CacheTrims
 
     public static void NodeClaim(NodeClaim c) => c.Spec = null;
 
+    /// <summary>An InferenceSet's Workspaces: their labels, template hash and status say all the set needs.</summary>
+    public static void Workspace(Kaito.Api.V1Beta1.Workspace w)
+    {
+        w.Resource = null;
+        w.Inference = null;
+        w.Tuning = null;
+    }
+
     /// <summary>Pods: status and the node they run on.</summary>
     public static void Pod(V1Pod p) => p.Spec = p.Spec is null ? null : new V1PodSpec { NodeName = p.Spec.NodeName, Containers = [] };
 

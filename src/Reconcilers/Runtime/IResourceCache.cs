@@ -23,12 +23,12 @@ public interface IResourceCache<T> where T : IKubernetesObject<V1ObjectMeta>
 /// Which owner a child belongs to, from the owner labels every child carries: the owner's name label, and its namespace
 /// label for cluster-scoped children (NodeClaims, Nodes); namespaced children live in their owner's namespace.
 /// </summary>
-public sealed record OwnerIndex(string NameLabel, string NamespaceLabel)
+public sealed record OwnerIndex(string NameLabel, string? NamespaceLabel = null)
 {
     public ObjectKey? OwnerOf(V1ObjectMeta metadata)
     {
         if (metadata.Labels?.TryGetValue(NameLabel, out var name) != true || string.IsNullOrEmpty(name)) return null;
-        if (metadata.Labels.TryGetValue(NamespaceLabel, out var ns) && !string.IsNullOrEmpty(ns)) return new ObjectKey(ns, name);
+        if (NamespaceLabel is not null && metadata.Labels.TryGetValue(NamespaceLabel, out var ns) && !string.IsNullOrEmpty(ns)) return new ObjectKey(ns, name);
         return string.IsNullOrEmpty(metadata.NamespaceProperty) ? null : new ObjectKey(metadata.NamespaceProperty, name);
     }
 }

@@ -9,10 +9,16 @@ namespace Kaito.Reconcilers.Runtime;
 /// <summary>List (paged) and watch calls per kind, cluster-wide, optionally narrowed by a label selector.</summary>
 public static class ResourceSources
 {
-    public static ResourceSource<Workspace> Workspaces(IKubernetes client) => Source<Workspace, WorkspaceList>("workspaces",
+    public static ResourceSource<Workspace> Workspaces(IKubernetes client, string? selector = null) => Source<Workspace, WorkspaceList>("workspaces",
         (next, limit, ct) => client.CustomObjects.ListClusterCustomObjectAsync<WorkspaceList>(KaitoGroup.Name, "v1beta1", Workspace.Plural,
-            continueParameter: next, limit: limit, cancellationToken: ct),
+            continueParameter: next, labelSelector: selector, limit: limit, cancellationToken: ct),
         (rv, timeout, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<WorkspaceList>(KaitoGroup.Name, "v1beta1", Workspace.Plural,
+            allowWatchBookmarks: true, labelSelector: selector, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: ct));
+
+    public static ResourceSource<InferenceSet> InferenceSets(IKubernetes client) => Source<InferenceSet, InferenceSetList>("inferencesets",
+        (next, limit, ct) => client.CustomObjects.ListClusterCustomObjectAsync<InferenceSetList>(KaitoGroup.Name, "v1beta1", InferenceSet.Plural,
+            continueParameter: next, limit: limit, cancellationToken: ct),
+        (rv, timeout, ct) => client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<InferenceSetList>(KaitoGroup.Name, "v1beta1", InferenceSet.Plural,
             allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, watch: true, cancellationToken: ct));
 
     public static ResourceSource<NodeClaim> NodeClaims(IKubernetes client, string? selector) => Source<NodeClaim, NodeClaimList>("nodeclaims",

@@ -63,7 +63,14 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             var json = JsonObject.Create(request.Object!.Value);
             if (json is null) return AdmissionResponses.BadRequest(uid, $"the {kind.Kind} in the request is not a JSON object");
             var isCreate = request.Operation == "CREATE";
-            var result = kind == AdmissionKind.Workspace ? workspaceDefaulter.Default(json, isCreate) : RAGEngineDefaulter.Default(json);
+            // An InferenceSet's defaults (replicas, updateStrategy) are the CRD schema's; its template is defaulted
+            // when the children are made from it, by the Workspace webhook.
+            var result = kind.Kind switch
+            {
+                Workspace.KindName => workspaceDefaulter.Default(json, isCreate),
+                RAGEngine.KindName => RAGEngineDefaulter.Default(json),
+                _ => DefaultingResult.None,
+            };
             return AdmissionResponses.Patch(uid, result.Operations, result.Warnings);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or ArgumentException)
@@ -94,10 +101,12 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             && path.StartsWith(ObjectPath, StringComparison.Ordinal) && path[ObjectPath.Length] is '.' or '[')
             return Task.FromResult(WrongType(uid, kind, name, "$" + path[ObjectPath.Length..]));
         var operation = request.Operation!;
-        return AdmitAsync(kind, uid, name, kind == AdmissionKind.Workspace
-            ? token => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), token)
-            : token => ValidateRAGEngineAsync(operation, Decode<RAGEngine>(request.Object!.Value), DecodeOld<RAGEngine>(request), token),
-            cancellationToken);
+        return AdmitAsync(kind, uid, name, kind.Kind switch
+        {
+            Workspace.KindName => token => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), token),
+            RAGEngine.KindName => token => ValidateRAGEngineAsync(operation, Decode<RAGEngine>(request.Object!.Value), DecodeOld<RAGEngine>(request), token),
+            _ => token => ValidateInferenceSetAsync(operation, Decode<InferenceSet>(request.Object!.Value), DecodeOld<InferenceSet>(request), token),
+        }, cancellationToken);
     }
 
     const string ObjectPath = "$.request.object";
@@ -107,9 +116,12 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     /// was thrown) when the body does not decode that way (malformed JSON, a field of the wrong type).
     /// </summary>
     internal Task<(AdmissionResponse? Answer, Exception? Failure)> ValidateOnePassAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
-        kind == AdmissionKind.Workspace
-            ? ValidateTypedAsync<Workspace>(kind, review, ValidateWorkspaceAsync, cancellationToken)
-            : ValidateTypedAsync<RAGEngine>(kind, review, ValidateRAGEngineAsync, cancellationToken);
+        kind.Kind switch
+        {
+            Workspace.KindName => ValidateTypedAsync<Workspace>(kind, review, ValidateWorkspaceAsync, cancellationToken),
+            RAGEngine.KindName => ValidateTypedAsync<RAGEngine>(kind, review, ValidateRAGEngineAsync, cancellationToken),
+            _ => ValidateTypedAsync<InferenceSet>(kind, review, ValidateInferenceSetAsync, cancellationToken),
+        };
 
     async Task<(AdmissionResponse?, Exception?)> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
         Func<string, T, T?, CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
@@ -200,6 +212,14 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         return operation == "UPDATE"
             ? await validator.ValidateUpdateAsync(ragEngine, old!, cancellationToken)
             : await validator.ValidateCreateAsync(ragEngine, cancellationToken);
+    }
+
+    async Task<ValidationResult> ValidateInferenceSetAsync(string operation, InferenceSet set, InferenceSet? old, CancellationToken cancellationToken)
+    {
+        var validator = new InferenceSetValidator(settings, cluster);
+        return operation == "UPDATE"
+            ? await validator.ValidateUpdateAsync(set, old!, cancellationToken)
+            : await validator.ValidateCreateAsync(set, cancellationToken);
     }
 
     static T? DecodeOld<T>(AdmissionRequest request) where T : class =>

@@ -6,7 +6,9 @@ public sealed record AdmissionKind(string Kind, string Plural, string WebhookSuf
     public static readonly AdmissionKind Workspace = new("Workspace", "workspaces", "workspace.kaito.sh");
     public static readonly AdmissionKind RAGEngine = new("RAGEngine", "ragengines", "ragengine.kaito.sh");
 
-    public static readonly IReadOnlyList<AdmissionKind> All = [Workspace, RAGEngine];
+    public static readonly AdmissionKind InferenceSet = new("InferenceSet", "inferencesets", "inferenceset.kaito.sh");
+
+    public static readonly IReadOnlyList<AdmissionKind> All = [Workspace, RAGEngine, InferenceSet];
 
     public string MutatePath => $"/mutate/{WebhookSuffix}";
 

@@ -14,6 +14,7 @@ namespace Kaito.Webhooks.Admission;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(TypedAdmissionReview<Workspace>))]
 [JsonSerializable(typeof(TypedAdmissionReview<RAGEngine>))]
+[JsonSerializable(typeof(TypedAdmissionReview<InferenceSet>))]
 sealed partial class TypedReviewJson : JsonSerializerContext
 {
     /// <summary>The client's own options (<see cref="Kubernetes"/>), reflection only: the tolerant path's reading, and the baseline the tests compare against.</summary>

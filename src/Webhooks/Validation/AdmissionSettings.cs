@@ -3,7 +3,7 @@ using Kaito.Presets;
 namespace Kaito.Webhooks.Validation;
 
 /// <summary>Feature gates that change admission (names as KAITO's --feature-gates keys).</summary>
-public sealed record FeatureGates(bool Vllm = true, bool EnableMig = false, bool EnableAccelerator = false);
+public sealed record FeatureGates(bool Vllm = true, bool EnableMig = false, bool EnableAccelerator = false, bool InferenceSetController = true);
 
 /// <summary>Operator-wide settings the rules depend on.</summary>
 /// <param name="Cloud">SKU catalog used for instance types: azure, aws or arc.</param>

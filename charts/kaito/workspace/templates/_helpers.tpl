@@ -1,6 +1,12 @@
 {{/* Kind this chart reconciles and admits. */}}
 {{- define "kaito.component" -}}workspace{{- end -}}
 
+{{/* Kinds this chart's webhooks admit: its own, and InferenceSets (made of Workspaces) unless their controller is off. */}}
+{{- define "kaito.admittedComponents" -}}workspace{{ if include "kaito.inferenceSetController" . }} inferenceset{{ end }}{{- end -}}
+
+{{/* Non-empty when the InferenceSet controller runs (feature gate enableInferenceSetController, default true). */}}
+{{- define "kaito.inferenceSetController" -}}{{ if ne (toString (index .Values.operator.featureGates "enableInferenceSetController")) "false" }}true{{ end }}{{- end -}}
+
 {{- define "kaito.name" -}}kaito-{{ include "kaito.component" . }}{{- end -}}
 
 {{- define "kaito.fullname" -}}{{ .Release.Name | trunc 50 | trimSuffix "-" }}{{- end -}}
@@ -39,24 +45,25 @@ service:
 {{- end }}
 {{- end -}}
 
+{{/* Settings every webhook shares; called with (dict "root" $ "component" "workspace"). */}}
 {{- define "kaito.webhookCommon" -}}
 admissionReviewVersions: ["v1"]
 sideEffects: None
-failurePolicy: {{ .Values.webhook.failurePolicy }}
+failurePolicy: {{ .root.Values.webhook.failurePolicy }}
 matchPolicy: Equivalent
-timeoutSeconds: {{ .Values.webhook.timeoutSeconds }}
+timeoutSeconds: {{ .root.Values.webhook.timeoutSeconds }}
 namespaceSelector:
-{{- with .Values.webhook.namespaceSelector }}
+{{- with .root.Values.webhook.namespaceSelector }}
   {{- toYaml . | nindent 2 }}
 {{- else }}
   matchExpressions:
     - {key: kaito.sh/admission, operator: NotIn, values: ["disabled"]}
-    - {key: kubernetes.io/metadata.name, operator: NotIn, values: [{{ list "kube-system" .Release.Namespace | sortAlpha | uniq | join ", " }}]}
+    - {key: kubernetes.io/metadata.name, operator: NotIn, values: [{{ list "kube-system" .root.Release.Namespace | sortAlpha | uniq | join ", " }}]}
 {{- end }}
 rules:
   - apiGroups: ["kaito.sh"]
     apiVersions: ["v1alpha1", "v1beta1"]
     operations: ["CREATE", "UPDATE"]
-    resources: ["{{ include "kaito.component" . }}s"]
+    resources: ["{{ .component }}s"]
     scope: Namespaced
 {{- end -}}

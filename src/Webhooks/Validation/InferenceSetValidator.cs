@@ -1,0 +1,102 @@
+using System.Globalization;
+using Kaito.Api.V1Beta1;
+using Kaito.Presets;
+
+namespace Kaito.Webhooks.Validation;
+
+/// <summary>
+/// Every admission rule for InferenceSet: its own fields, and every Workspace rule applied to the Workspace the set
+/// would create, with the errors moved under spec.template (spec.labelSelector for the selector) and reported together.
+/// </summary>
+public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLookup? cluster)
+{
+    const string Fix = "delete and recreate the InferenceSet to change it";
+
+    public async Task<ValidationResult> ValidateCreateAsync(InferenceSet set, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var errors = new FieldErrors();
+        var warnings = new List<string>();
+        await ValidateAsync(set, errors, warnings, cancellationToken);
+        return ValidationResult.From(errors, warnings);
+    }
+
+    /// <summary>The create rules again, and the partition and label selector kept: the nodes the replicas use do not change shape.</summary>
+    public async Task<ValidationResult> ValidateUpdateAsync(InferenceSet set, InferenceSet old, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(old);
+        var errors = new FieldErrors();
+        var warnings = new List<string>();
+        await ValidateAsync(set, errors, warnings, cancellationToken);
+        if (KubernetesJsonEqual(set.Spec?.Template?.Resource?.Partition, old.Spec?.Template?.Resource?.Partition) is false)
+            errors.Forbidden("spec.template.resource.partition", "field is immutable; " + Fix);
+        if (!LabelSelectorRules.SemanticallyEqual(set.Spec?.LabelSelector, old.Spec?.LabelSelector))
+            errors.Forbidden("spec.labelSelector", "field is immutable; " + Fix);
+        return ValidationResult.From(errors, warnings);
+    }
+
+    async Task ValidateAsync(InferenceSet set, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var name = set.Metadata?.Name;
+        var spec = set.Spec;
+        var replicas = spec?.Replicas ?? 1;
+        var longestChild = InferenceSetChildren.Name(name ?? "", Math.Max(0, replicas - 1)).Length;
+        if (string.IsNullOrEmpty(name)) errors.Required("metadata.name", "name the InferenceSet (a DNS label, e.g. phi-4-set)");
+        else if (!KubernetesNames.IsDns1123Label(name)) errors.Invalid("metadata.name", name, "must be a DNS label: " + KubernetesNames.LabelRule);
+        else if (longestChild > InferenceSetChildren.MaxNameLength)
+            errors.Invalid("metadata.name", name, string.Create(CultureInfo.InvariantCulture,
+                $"too long for {replicas} replicas: its Workspaces are named {name}-<index>, at most {InferenceSetChildren.MaxNameLength} characters; use at most {name.Length - (longestChild - InferenceSetChildren.MaxNameLength)} characters"));
+
+        if (set.Metadata?.Annotations?.TryGetValue(ScaleDownCooldown.Annotation, out var cooldown) == true && ScaleDownCooldown.Parse(cooldown) is null)
+            errors.Invalid($"metadata.annotations[{ScaleDownCooldown.Annotation}]", cooldown, "must be a duration such as 120s, 5m or 0s (no cool-down)");
+
+        if (spec is null)
+        {
+            errors.Required("spec", "set spec.labelSelector and spec.template (resource and inference)");
+            return;
+        }
+        if (replicas < 0) errors.Invalid("spec.replicas", replicas.ToString(CultureInfo.InvariantCulture), "must be non-negative; 0 releases every GPU node");
+        if (spec.Template is null) errors.Required("spec.template", "set spec.template.inference (the model) and spec.template.resource.instanceType");
+        else if (spec.Template.Inference is null) errors.Required("spec.template.inference", "set the model each replica serves, e.g. inference.preset.name: phi-4");
+        if (spec.LabelSelector is null) errors.Required("spec.labelSelector", "labels that select the GPU nodes, e.g. matchLabels: {apps: phi-4}");
+        UpdateStrategyRules.Validate(spec.UpdateStrategy, "spec.updateStrategy", errors);
+        MaintenanceWindowRules.Validate(spec.AutoUpgrade?.MaintenanceWindow, "spec.autoUpgrade.maintenanceWindow", errors);
+        if (spec.Template?.Inference is null || spec.LabelSelector is null) return;
+
+        // Without provisioning the children get no instance type, so the template's own is checked here.
+        if (!settings.Provisioning.CreatesNodes())
+            ResourceRules.ValidateInstanceType(spec.Template.Resource?.InstanceType, "spec.template.resource.instanceType", settings, errors);
+
+        // The Workspace replica 0 would be, through every create rule. Its name is the set's problem, reported above.
+        var child = InferenceSetChildren.Build(set, 0, settings.Provisioning);
+        child.Metadata.Name = KubernetesNames.IsDns1123Label(child.Metadata.Name) ? child.Metadata.Name : "replica-0";
+        var result = await new WorkspaceValidator(settings, cluster).ValidateCreateAsync(child, cancellationToken);
+        foreach (var error in result.Errors) errors.Add(error with { Path = TemplatePath(error.Path) });
+        warnings.AddRange(result.Warnings.Select(w => "spec.template: " + w));
+
+        if (spec.NodeCountLimit is { } limit && result.Allowed && NodesPerReplica(child) is { } perReplica && limit < replicas * perReplica)
+            errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
+                $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
+    }
+
+    /// <summary>GPU nodes one replica needs on the template's instance type; null when not known here (your own nodes, a custom template).</summary>
+    int? NodesPerReplica(Workspace child)
+    {
+        if (child.Resource?.InstanceType is not { Length: > 0 } instanceType || SkuCatalog.Default.Find(settings.Cloud, instanceType) is not { } sku) return null;
+        if (WorkspaceSemantics.Model(child) is not { } model) return null;
+        var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
+        return plan.Fits ? plan.Nodes : null;
+    }
+
+    /// <summary>A Workspace field's path as the set spells it.</summary>
+    static string TemplatePath(string path) => path switch
+    {
+        "resource.labelSelector" => "spec.labelSelector",
+        _ when path.StartsWith("resource.labelSelector", StringComparison.Ordinal) => "spec.labelSelector" + path["resource.labelSelector".Length..],
+        _ => "spec.template." + path,
+    };
+
+    static bool? KubernetesJsonEqual<T>(T? a, T? b) where T : class =>
+        a is null && b is null ? null : k8s.KubernetesJson.Serialize(a) == k8s.KubernetesJson.Serialize(b);
+}
