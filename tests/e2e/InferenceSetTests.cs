@@ -168,8 +168,10 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         // No metrics server here: the autoscaler cannot compute a recommendation, but it must reach the target's scale.
         await Eventually.WaitAsync(async () =>
         {
-            var status = await Plane.GetJsonAsync("hpa", Set, "-n", ns.Name);
-            return (status["status"]?["conditions"] as JsonArray)?.Any(c => c?["type"]?.GetValue<string>() == "AbleToScale"
+            // Read as autoscaling/v2beta2: kubectl's default version of the kind (v1) carries no conditions.
+            var read = await Plane.KubectlAsync(["get", "--raw", $"/apis/autoscaling/v2beta2/namespaces/{ns.Name}/horizontalpodautoscalers/{Set}"]);
+            var status = read.Succeeded ? JsonNode.Parse(read.StdOut)?["status"] : null;
+            return status?["currentReplicas"]?.GetValue<int>() == 1 && (status["conditions"] as JsonArray)?.Any(c => c?["type"]?.GetValue<string>() == "AbleToScale"
                 && c["status"]?.GetValue<string>() == "True" && c["reason"]?.GetValue<string>() == "SucceededGetScale") == true;
         }, TimeSpan.FromMinutes(2), "the autoscaler to get the InferenceSet's scale (AbleToScale SucceededGetScale)");
         await Kubectl("delete", "hpa", Set, "-n", ns.Name);
