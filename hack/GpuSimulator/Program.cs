@@ -8,7 +8,8 @@ string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDef
 var kubeconfig = Option("--kubeconfig");
 var config = kubeconfig is null ? KubernetesClientConfiguration.BuildConfigFromConfigFile() : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
 using var client = new Kubernetes(config);
-using var stop = new CancellationTokenSource();
+// Not disposed: the exit handlers may run after Main has returned.
+var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 

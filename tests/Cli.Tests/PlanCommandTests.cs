@@ -27,6 +27,20 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void Replicas_plan_an_inference_set_with_its_nodes_and_hourly_cost()
+    {
+        var sku = Kaito.Presets.SkuCatalog.Default.Find("azure", "Standard_NC24ads_A100_v4")!;
+        var (exit, output, _) = Run("plan", "--preset", "phi-3.5-mini-instruct", "--instance-type", sku.Name, "--replicas", "3");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("inferenceset of 3:", StringComparison.Ordinal));
+        Assert.Contains("3 node(s) in all (nodeCountLimit ≥ 3)", line, StringComparison.Ordinal);
+        if (sku.ApproxHourlyUsd is { } price)
+            Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${price * 3:0.00}/h for the set"), line, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, Run("plan", "--preset", "phi-3.5-mini-instruct", "--instance-type", sku.Name, "--replicas", "-1").Exit);
+    }
+
+    [Fact]
     public void Seed_qlora_tuning_fits()
     {
         var (exit, output, _) = Run("plan", "--preset", "phi-3-mini-128k-instruct", "--instance-type", "Standard_NC6s_v3", "--tuning", "qlora");

@@ -6,7 +6,8 @@ namespace Kaito.Cli.Commands;
 
 /// <summary>
 /// <c>plan --preset NAME --instance-type SKU [--cloud azure] [--runtime vllm|transformers]
-/// [--tuning lora|qlora] [--max-model-len N] [-o json]</c>. Exit 0 fits, 1 does not fit, 2 bad input.
+/// [--tuning lora|qlora] [--max-model-len N] [--replicas N] [-o json]</c>. With --replicas, the nodes and hourly cost of
+/// an InferenceSet of that many replicas too. Exit 0 fits, 1 does not fit, 2 bad input.
 /// </summary>
 static class PlanCommand
 {
@@ -18,6 +19,7 @@ static class PlanCommand
         var runtime = (args.Get("runtime") ?? Runtimes.Vllm).ToLowerInvariant();
         var tuning = args.Get("tuning")?.ToLowerInvariant();
         var maxModelLen = args.GetInt("max-model-len");
+        var replicas = args.GetInt("replicas");
         var json = args.Json;
         args.RejectUnknown();
 
@@ -25,6 +27,8 @@ static class PlanCommand
             throw new UsageException($"unknown cloud \"{cloud}\"; use one of: {string.Join(", ", SkuCatalog.Default.Clouds)}");
         if (!Runtimes.All.Contains(runtime))
             throw new UsageException($"unknown runtime \"{runtime}\"; use one of: {string.Join(", ", Runtimes.All)}");
+        if (replicas is < 0) throw new UsageException($"--replicas must be 0 or more, got {replicas}");
+        if (replicas is not null && tuning is not null) throw new UsageException("--replicas plans an InferenceSet, which serves a model; drop --tuning");
         if (tuning is not null and not ("lora" or "qlora"))
             throw new UsageException($"unknown tuning method \"{tuning}\"; use lora or qlora");
         var model = ModelCatalog.Default.Find(presetName)
@@ -35,7 +39,19 @@ static class PlanCommand
         var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime, tuning, maxModelLen), SkuCatalog.Default.For(cloud));
         if (json) CliJson.Write(output, plan);
         else WriteText(output, plan, sku);
+        if (replicas is { } count && plan.Fits && !json) WriteSet(output, plan, sku, count);
         return plan.Fits ? ExitCodes.Ok : ExitCodes.DoesNotFit;
+    }
+
+    /// <summary>An InferenceSet of <paramref name="replicas"/>: each replica is a whole copy on its own nodes.</summary>
+    static void WriteSet(TextWriter output, CapacityPlan plan, GpuSku sku, int replicas)
+    {
+        var f = CultureInfo.InvariantCulture;
+        var nodes = replicas * plan.Nodes;
+        var cost = sku.ApproxHourlyUsd is { } price
+            ? string.Create(f, $"; about ${price * plan.Nodes:0.00}/h per replica, ${price * nodes:0.00}/h for the set, $0/h at replicas 0")
+            : "";
+        output.WriteLine(string.Create(f, $"inferenceset of {replicas}: {plan.Nodes} × {sku.Name} per replica, {nodes} node(s) in all (nodeCountLimit ≥ {nodes}){cost}"));
     }
 
     static void WriteText(TextWriter output, CapacityPlan plan, GpuSku sku)

@@ -49,6 +49,12 @@ static class ValidateCommand
                     invalid = true;
                     continue;
                 }
+                if (obj["apiVersion"] is JsonValue version && version.TryGetValue<string>(out var apiVersion) && !apiVersion.StartsWith("kaito.sh/", StringComparison.Ordinal))
+                {
+                    // Manifests often carry what a Workspace needs (a PVC, a ConfigMap): not ours to judge.
+                    await error.WriteLineAsync($"skipped: {apiVersion}/{obj["kind"]} {obj["metadata"]?["name"]} is not a kaito.sh object ({file})");
+                    continue;
+                }
                 OfflineVerdict verdict;
                 try
                 {
