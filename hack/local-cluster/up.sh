@@ -29,7 +29,9 @@ wait_for() { # what seconds command...
 }
 
 bash "$(dirname "$0")/pki.sh"
-cat >"$KUBECONFIG_FILE" <<KC
+# Written aside and renamed into place: test assemblies run this script while others are running kubectl, which
+# would read a half-written file as no configuration at all (and call localhost:8080).
+cat >"$KUBECONFIG_FILE.tmp" <<KC
 apiVersion: v1
 kind: Config
 clusters:
@@ -43,6 +45,7 @@ contexts:
   context: {cluster: kaito-local, user: kaito-admin, namespace: default}
 current-context: kaito-local
 KC
+mv -f "$KUBECONFIG_FILE.tmp" "$KUBECONFIG_FILE"
 
 if alive kube-apiserver && ready; then
   log "control plane already running at $server"
