@@ -19,8 +19,8 @@ namespace Kaito.E2E.Tests;
 [Trait("Category", "Exclusive")]
 public sealed partial class ControlPlaneRestartTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    /// <summary>Informers of the Workspace (8 kinds) and RAGEngine (7 kinds) controllers.</summary>
-    const int Informers = 15;
+    /// <summary>Informers of the Workspace (8 kinds), RAGEngine (7 kinds) and InferenceSet (2 kinds) controllers.</summary>
+    const int Informers = 17;
 
     ControlPlane Plane => fixture.Plane;
 
