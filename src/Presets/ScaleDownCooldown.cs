@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kaito.Api.V1Beta1;
 
 namespace Kaito.Presets;
@@ -15,19 +16,7 @@ public static class ScaleDownCooldown
     public static TimeSpan For(InferenceSet set, TimeSpan operatorDefault) =>
         set.Metadata.Annotations?.TryGetValue(Annotation, out var text) == true && Parse(text) is { } value ? value : operatorDefault;
 
-    /// <summary>"120", "90s", "5m", "1h"; null when it is none of these or negative.</summary>
-    public static TimeSpan? Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        text = text.Trim();
-        var (number, unit) = char.IsLetter(text[^1]) ? (text[..^1], text[^1]) : (text, 's');
-        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)) return null;
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            _ => null,
-        };
-    }
+    /// <summary>Plain seconds ("120") or a Go duration ("90s", "5m", "1h30m"); null when it is neither.</summary>
+    public static TimeSpan? Parse(string? text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : GoDuration.Parse(text?.Trim());
 }

@@ -31,7 +31,7 @@ public sealed partial class InferenceSetReconciler(
         var hash = InferenceSetChildren.TemplateHash(set);
         var own = Children(set);
         var budget = RolloutBudget.Read(set.Spec?.UpdateStrategy).Budget ?? RolloutBudget.Default;
-        var seen = new InferenceSetObservation(desired, hash, budget, own, now);
+        var seen = new InferenceSetObservation(desired, hash, budget, own);
         TimeSpan? coolingFor = null;
 
         // Above spec.replicas: kept through the cool-down, then deleted, highest index first.

@@ -15,7 +15,7 @@ public sealed record SetChild(Workspace Workspace, int Index, string? Hash, bool
 }
 
 /// <summary>What one pass saw: the replicas wanted, the template's hash, the budget, and the set's Workspaces.</summary>
-public sealed record InferenceSetObservation(int Desired, string Hash, RolloutBudget Budget, IReadOnlyList<SetChild> Children, DateTime Now)
+public sealed record InferenceSetObservation(int Desired, string Hash, RolloutBudget Budget, IReadOnlyList<SetChild> Children)
 {
     /// <summary>Workspaces at an index below spec.replicas.</summary>
     public IReadOnlyList<SetChild> Current { get; } = [.. Children.Where(c => c.Index < Desired)];

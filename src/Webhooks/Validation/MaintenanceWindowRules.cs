@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 
 namespace Kaito.Webhooks.Validation;
 
@@ -16,7 +17,7 @@ public static partial class MaintenanceWindowRules
             errors.Required($"{path}.schedule", "a five-field cron expression in UTC, e.g. \"0 2 * * 6\" (Saturdays at 02:00)");
         else if (CronProblem(window.Schedule) is { } problem)
             errors.Invalid($"{path}.schedule", window.Schedule, "invalid cron expression: " + problem);
-        if (window.Duration is { } duration && !(ParseDuration(duration) is { } span && span > TimeSpan.Zero))
+        if (window.Duration is { } duration && !(GoDuration.Parse(duration) is { } span && span > TimeSpan.Zero))
             errors.Invalid($"{path}.duration", duration, "must be a positive duration such as 4h or 90m");
     }
 
@@ -43,29 +44,6 @@ public static partial class MaintenanceWindowRules
         return null;
     }
 
-    /// <summary>A Go duration (sequence of number+unit: h, m, s, ms), or null.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        var matches = DurationPart().Matches(text);
-        if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text) return null;
-        var total = TimeSpan.Zero;
-        foreach (Match m in matches)
-        {
-            var value = double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-            total += m.Groups["u"].Value switch
-            {
-                "h" => TimeSpan.FromHours(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "s" => TimeSpan.FromSeconds(value),
-                _ => TimeSpan.FromMilliseconds(value),
-            };
-        }
-        return total;
-    }
-
     [GeneratedRegex(@"^(\*|(?<from>\d{1,2})(-(?<to>\d{1,2}))?)(/\d{1,2})?$")]
     private static partial Regex CronItem();
-
-    [GeneratedRegex(@"(?<n>\d+(\.\d+)?)(?<u>ms|h|m|s)")]
-    private static partial Regex DurationPart();
 }
