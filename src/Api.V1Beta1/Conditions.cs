@@ -26,6 +26,9 @@ public static class ConditionTypes
 
     /// <summary>InferenceSet: the KEDA ScaledObject asked for by scaledobject.kaito.sh annotations.</summary>
     public const string Autoscaler = "Autoscaler";
+
+    /// <summary>InferenceSet with autoUpgrade: every replica runs the current model image (False while some wait or are replaced).</summary>
+    public const string AutoUpgrade = "AutoUpgrade";
 }
 
 /// <summary>Values of <c>status.state</c>.</summary>

@@ -5,7 +5,7 @@ using Kaito.Presets;
 namespace Kaito.Operator;
 
 /// <summary>Command-line flags (--name value) and the environment (KAITO_NAME), parsed once with clear errors.</summary>
-public sealed record OperatorOptions(
+public sealed partial record OperatorOptions(
     string? Kubeconfig,
     string BindAddress,
     int WebhookPort,
@@ -27,7 +27,9 @@ public sealed record OperatorOptions(
     string LeaderElectionId = "kaito-operator-leader",
     string WebhookConfigPrefix = "kaito",
     bool InferenceSetController = true,
-    TimeSpan? InferenceSetScaleDownCooldown = null)
+    TimeSpan? InferenceSetScaleDownCooldown = null,
+    string PresetRegistry = ModelImages.DefaultRegistry,
+    string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -101,6 +103,10 @@ public sealed record OperatorOptions(
         var ns = Get("namespace", "kaito-system");
         var ragImage = Get("rag-image", Kaito.Reconcilers.Manifests.RAGEngineManifests.DefaultImage);
         if (ImageReference.Problem(ragImage) is { } imageProblem) errors.Add($"--rag-image \"{ragImage}\" is not an image reference: {imageProblem}");
+        var registry = Get("preset-registry", ModelImages.DefaultRegistry);
+        if (RegistryProblem(registry) is { } registryProblem) errors.Add($"--preset-registry \"{registry}\" is not a registry name: {registryProblem}");
+        var scaler = Get("keda-scaler-address", KedaAutoscaling.DefaultScalerAddress);
+        if (!HostPort().IsMatch(scaler)) errors.Add($"--keda-scaler-address must be host:port (the gRPC service of the external scaler), got \"{scaler}\"");
         var options = new OperatorOptions(
             config["kubeconfig"],
             Get("bind-address", "0.0.0.0"),
@@ -123,10 +129,24 @@ public sealed record OperatorOptions(
             Get("leader-election-id", "kaito-operator-leader"),
             Get("webhook-config-prefix", "kaito"),
             controllers.Contains("inferenceset") && gates.InferenceSetController,
-            Cooldown());
+            Cooldown(),
+            registry.TrimEnd('/'),
+            scaler);
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }
+
+    /// <summary>Why a registry (host[:port][/path], e.g. myregistry.example.com:5000/kaito) cannot prefix image names, or null.</summary>
+    public static string? RegistryProblem(string registry)
+    {
+        if (registry.Length == 0) return "it is empty; give a host and optional path, e.g. myregistry.example.com/kaito";
+        if (registry.Contains("://", StringComparison.Ordinal)) return "give the host and path without a scheme, e.g. myregistry.example.com/kaito";
+        if (registry.Contains('@', StringComparison.Ordinal)) return "a registry has no digest; give the host and path only";
+        return ImageReference.Problem(registry.TrimEnd('/') + "/model:tag");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$")]
+    private static partial System.Text.RegularExpressions.Regex HostPort();
 
     static NodeProvisioning AddError(List<string> errors, string message)
     {

@@ -15,7 +15,7 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
     {
         if (!options.RunReconcilers) return;
         var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
-            options.InferenceSetScaleDownCooldown);
+            options.InferenceSetScaleDownCooldown, options.PresetRegistry, options.KedaScalerAddress);
         if (!options.LeaderElect)
         {
             await RunControllersAsync(settings, stoppingToken);

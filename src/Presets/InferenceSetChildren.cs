@@ -46,8 +46,11 @@ public static class InferenceSetChildren
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..16];
     }
 
-    /// <summary>Child <paramref name="index"/> of the set: the template as a Workspace, owned by the set.</summary>
-    public static Workspace Build(InferenceSet set, int index, NodeProvisioning provisioning)
+    /// <summary>
+    /// Child <paramref name="index"/> of the set: the template as a Workspace, owned by the set; pinned to
+    /// <paramref name="image"/> when given (autoUpgrade, see <see cref="ModelImages.PinnedAnnotation"/>).
+    /// </summary>
+    public static Workspace Build(InferenceSet set, int index, NodeProvisioning provisioning, string? image = null)
     {
         var template = set.Spec?.Template;
         var labels = StringMap(template?.Metadata?["labels"]);
@@ -59,6 +62,7 @@ public static class InferenceSetChildren
         labels[IndexLabel] = index.ToString(CultureInfo.InvariantCulture);
         var annotations = StringMap(template?.Metadata?["annotations"]);
         annotations[TemplateHashAnnotation] = TemplateHash(set);
+        if (image is not null) annotations[ModelImages.PinnedAnnotation] = image;
 
         return new Workspace
         {

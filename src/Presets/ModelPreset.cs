@@ -28,5 +28,4 @@ public sealed record ModelPreset(
 
     public bool SupportsTuning(string method) => TuningMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
 
-    public string ImageReference => $"{Image}:{Tag}";
 }

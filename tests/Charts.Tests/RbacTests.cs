@@ -38,6 +38,7 @@ public sealed partial class RbacTests
 
     const string KaitoApi = "kaito.sh";
     const string KarpenterApi = "karpenter.sh";
+    const string KedaApi = "keda.sh";
     const string AdmissionApi = "admissionregistration.k8s.io";
 
     /// <summary>
@@ -57,6 +58,10 @@ public sealed partial class RbacTests
         new("CustomObjects.PatchNamespacedCustomObjectStatus", Chart.Workspace, C(KaitoApi, "inferencesets/status", "patch"), "InferenceSet status"),
         new("CustomObjects.CreateNamespacedCustomObject", Chart.Workspace, C(KaitoApi, "workspaces", "create"), "an InferenceSet's Workspaces"),
         new("CustomObjects.DeleteNamespacedCustomObject", Chart.Workspace, C(KaitoApi, "workspaces", "delete"), "an InferenceSet's Workspaces, scaled down or replaced"),
+        new("CustomObjects.PatchNamespacedCustomObject", Chart.Workspace, C(KaitoApi, "workspaces", "patch"), "an InferenceSet's Workspaces pinned to their model image"),
+        new("CustomObjects.GetNamespacedCustomObject<ScaledObject>", Chart.Workspace, C(KedaApi, "scaledobjects", "get"), "an InferenceSet's KEDA ScaledObject"),
+        new("CustomObjects.PatchNamespacedCustomObject", Chart.Workspace, C(KedaApi, "scaledobjects", "patch", "create"), "an InferenceSet's KEDA ScaledObject (server-side apply)"),
+        new("CustomObjects.DeleteNamespacedCustomObject", Chart.Workspace, C(KedaApi, "scaledobjects", "delete"), "an InferenceSet's KEDA ScaledObject, no longer asked for"),
         new("BlockOwnerDeletion = true", Chart.Workspace, C(KaitoApi, "inferencesets/finalizers", "update"), "OwnerReferencesPermissionEnforcement (an InferenceSet's Workspaces)"),
         new("CustomObjects.ListClusterCustomObject<NodeClaimList>", Chart.Both, C(KarpenterApi, "nodeclaims", "list"), "informer"),
         new("CustomObjects.ListClusterCustomObjectWithHttpMessages<NodeClaimList>", Chart.Both, C(KarpenterApi, "nodeclaims", "watch"), "informer"),

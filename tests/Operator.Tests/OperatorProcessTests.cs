@@ -94,6 +94,9 @@ public sealed class OperatorProcessTests
     [InlineData(new[] { "--inferenceset-scale-down-cooldown", "soon" }, "--inferenceset-scale-down-cooldown must be a duration such as 120s, 5m or 0s")]
     [InlineData(new[] { "--log-format", "xml" }, "--log-format must be json or text")]
     [InlineData(new[] { "--rag-image", "Not An Image" }, "--rag-image \"Not An Image\" is not an image reference")]
+    [InlineData(new[] { "--preset-registry", "https://mirror.example.com" }, "--preset-registry \"https://mirror.example.com\" is not a registry name: give the host and path without a scheme")]
+    [InlineData(new[] { "--preset-registry", "Mirror.example.com/KAITO" }, "--preset-registry \"Mirror.example.com/KAITO\" is not a registry name")]
+    [InlineData(new[] { "--keda-scaler-address", "keda-kaito-scaler" }, "--keda-scaler-address must be host:port")]
     [InlineData(new[] { "--register-webhooks", "sometimes" }, "--register-webhooks must be true, ca-bundle or false")]
     public void Bad_flags_fail_at_startup_with_the_reason(string[] args, string expected)
     {

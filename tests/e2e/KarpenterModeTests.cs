@@ -56,4 +56,42 @@ public sealed class KarpenterModeTests(ControlPlaneFixture fixture) : IAsyncLife
         var leftClaims = await Plane.KubectlAsync(["get", "nodeclaims", "-l", $"karpenter.sh/nodepool={ns.Name}-workspace-phi-3-mini", "-o", "name"]);
         Assert.Equal("", leftClaims.StdOut.Trim());
     }
+
+    [Fact]
+    public async Task An_inference_set_gets_a_nodepool_per_replica_and_scaling_to_zero_deletes_them()
+    {
+        await using var ns = await Plane.CreateNamespaceAsync("karpenter-set");
+        var text = (await File.ReadAllTextAsync(RepositoryPaths.Combine("examples/inferenceset/kaito_inferenceset_phi_3.5-instruct.yaml")))
+            .Replace("scale-down-cooldown: \"2m\"", "scale-down-cooldown: \"0s\"", StringComparison.Ordinal);
+        var applied = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], text);
+        Assert.True(applied.Succeeded, applied.ToString());
+        const string set = "phi-3-5-mini-set";
+        string[] pools = [$"{ns.Name}-{set}-0", $"{ns.Name}-{set}-1"];
+
+        await Eventually.WaitAsync(async () => (await Plane.GetJsonAsync("inferenceset", set, "-n", ns.Name))["status"]?["readyReplicas"]?.GetValue<int>() == 2,
+            TimeSpan.FromMinutes(3), "2 ready replicas on Karpenter nodes");
+        foreach (var name in pools)
+        {
+            var pool = await Plane.GetJsonAsync("nodepool", name);
+            Assert.Equal(1, pool["spec"]!["replicas"]!.GetValue<long>());
+            Assert.Single((await Plane.GetJsonAsync("nodeclaims", "-l", $"karpenter.sh/nodepool={name}"))["items"]!.AsArray());
+        }
+
+        Assert.True((await Plane.KubectlAsync(["scale", "inferenceset", set, "-n", ns.Name, "--replicas=0"])).Succeeded);
+        await Eventually.WaitAsync(async () =>
+        {
+            foreach (var name in pools)
+            {
+                var left = await Plane.KubectlAsync(["get", "nodepool", name, "--ignore-not-found", "-o", "name"]);
+                var claims = await Plane.KubectlAsync(["get", "nodeclaims", "-l", $"karpenter.sh/nodepool={name}", "-o", "name"]);
+                if (!left.Succeeded || left.StdOut.Trim().Length > 0 || !claims.Succeeded || claims.StdOut.Trim().Length > 0) return false;
+            }
+            return true;
+        }, TimeSpan.FromMinutes(3), "every NodePool and its NodeClaims gone at replicas 0");
+
+        Assert.True((await Plane.KubectlAsync(["scale", "inferenceset", set, "-n", ns.Name, "--replicas=1"])).Succeeded);
+        await Eventually.WaitAsync(async () => (await Plane.GetJsonAsync("inferenceset", set, "-n", ns.Name))["status"]?["readyReplicas"]?.GetValue<int>() == 1,
+            TimeSpan.FromMinutes(3), "1 ready replica again, on a new NodePool");
+        Assert.Equal(1, (await Plane.GetJsonAsync("nodepool", pools[0]))["spec"]!["replicas"]!.GetValue<long>());
+    }
 }

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 using Kaito.Reconcilers.Shared;
 
 namespace Kaito.Reconcilers.InferenceSets;
@@ -22,6 +25,21 @@ public sealed class ChildWorkspaces(IKubernetes client)
         {
             return false;
         }
+    }
+
+    /// <summary>Pins the Workspace to the model image it runs (a merge patch of one annotation, guarded by its uid).</summary>
+    public async Task PinAsync(Workspace workspace, string image, CancellationToken ct)
+    {
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["uid"] = workspace.Metadata.Uid,
+                ["annotations"] = new JsonObject { [ModelImages.PinnedAnnotation] = image },
+            },
+        };
+        await client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), KaitoGroup.Name, "v1beta1",
+            workspace.Metadata.NamespaceProperty, Workspace.Plural, workspace.Metadata.Name, fieldManager: ReconcilerSettings.FieldManager, cancellationToken: ct);
     }
 
     /// <summary>Deletes this very Workspace (a precondition on its uid); false when it was already gone.</summary>

@@ -21,6 +21,7 @@ public sealed partial class InferenceSetReconciler(
 {
     static readonly TimeSpan WaitingPoll = TimeSpan.FromSeconds(15);
     readonly ChildWorkspaces children = new(client);
+    readonly SetScaledObject scaledObject = new(client, settings.KedaScalerAddress);
 
     protected override string Kind => InferenceSet.KindName;
 
@@ -32,10 +33,22 @@ public sealed partial class InferenceSetReconciler(
         var own = Children(set);
         var budget = RolloutBudget.Read(set.Spec?.UpdateStrategy).Budget ?? RolloutBudget.Default;
         var seen = new InferenceSetObservation(desired, hash, budget, own);
+        var upgrade = SetUpgrade.Of(set, own, settings.Images, now);
         TimeSpan? coolingFor = null;
 
+        // A Surge upgrade's extra Workspace goes as soon as nothing is left to upgrade, without the cool-down.
+        var surges = own.Where(c => c.Index >= desired && SetUpgrade.IsSurge(c) && !c.Deleting).ToList();
+        if (!upgrade.Replacing)
+        {
+            foreach (var child in surges)
+            {
+                if (await StepFailure.Run(ConditionTypes.Updating, $"deleting surge Workspace {child.Workspace.Metadata.Name}", () => children.DeleteAsync(child.Workspace, ct)))
+                    await Events.NormalAsync(set, "SurgeRemoved", $"deleted Workspace {child.Workspace.Metadata.Name}: the upgrade is done", ct);
+            }
+        }
+
         // Above spec.replicas: kept through the cool-down, then deleted, highest index first.
-        var surplus = own.Where(c => c.Index >= desired && !c.Deleting).OrderByDescending(c => c.Index).ToList();
+        var surplus = own.Where(c => c.Index >= desired && !c.Deleting && !SetUpgrade.IsSurge(c)).OrderByDescending(c => c.Index).ToList();
         var pendingSince = surplus.Count == 0 ? (DateTime?)null : set.Status?.ScaleDownPendingSince?.ToUniversalTime() ?? now;
         var cooldown = ScaleDownCooldown.For(set, settings.ScaleDownCooldown);
         if (pendingSince is { } since && now - since < cooldown)
@@ -52,37 +65,78 @@ public sealed partial class InferenceSetReconciler(
             pendingSince = null;
         }
 
-        // Missing indexes below spec.replicas, made from the current template.
+        // Missing indexes below spec.replicas, made from the current template (and pinned to the current image).
         foreach (var index in Enumerable.Range(0, desired).Where(i => own.All(c => c.Index != i)))
         {
-            var workspace = InferenceSetChildren.Build(set, index, settings.Provisioning);
+            var workspace = InferenceSetChildren.Build(set, index, settings.Provisioning, upgrade.PinFor);
             if (await StepFailure.Run(ConditionTypes.Scaling, $"creating Workspace {workspace.Metadata.Name}", () => children.CreateAsync(workspace, ct)))
                 await Events.NormalAsync(set, "ScaledUp", $"created Workspace {workspace.Metadata.Name} (replicas {desired})", ct);
         }
 
+        // Workspaces made before autoUpgrade was enabled run the current image: pinned to it, nothing restarts.
+        foreach (var child in upgrade.Unpinned)
+            await StepFailure.Run(ConditionTypes.AutoUpgrade, $"pinning Workspace {child.Workspace.Metadata.Name} to its image", () => children.PinAsync(child.Workspace, upgrade.CurrentImage!, ct));
+
         // Replicas from an older template, within the budget; one not serving anyway costs nothing more to replace.
         var unavailable = desired - seen.Current.Count(c => c.Ready && !c.Deleting);
-        var room = budget.Allowed(desired) - unavailable;
         foreach (var child in seen.Outdated.OrderBy(c => c.Ready).ThenBy(c => c.Index))
         {
             if (budget.OnDelete) break;
-            if (child.Ready && room <= 0) break;
-            if (child.Ready) room--;
+            if (child.Ready && unavailable >= budget.Allowed(desired)) break;
+            if (child.Ready) unavailable++;
             if (await StepFailure.Run(ConditionTypes.Updating, $"replacing Workspace {child.Workspace.Metadata.Name}", () => children.DeleteAsync(child.Workspace, ct)))
             {
                 await Events.NormalAsync(set, "ReplicaReplaced", $"deleting Workspace {child.Workspace.Metadata.Name} to recreate it from the new template", ct);
                 LogReplacing(logger, set.Metadata.NamespaceProperty, set.Metadata.Name, child.Workspace.Metadata.Name);
             }
         }
+        if (upgrade.Replacing) unavailable = await UpgradeAsync(set, seen, upgrade, own, unavailable, ct);
 
-        var status = InferenceSetStatusBuilder.Build(set, seen, pendingSince, now);
+        var autoscaler = await StepFailure.Run(ConditionTypes.Autoscaler, $"applying ScaledObject {set.Metadata.Name}", () => scaledObject.EnsureAsync(set, ct));
+        var status = InferenceSetStatusBuilder.Build(set, seen, pendingSince, now, new SetExtras(autoscaler.Condition, upgrade));
         if (InferenceSetStatusBuilder.Changed(set.Status, status)) await Writes.PatchStatusAsync(set, InferenceSetStatusBuilder.AsPatch(status), ct);
 
         // Child events bring the next pass; the poll is a safety net while replicas are still coming or going.
-        var settled = seen.Current.Count == desired && seen.Current.All(c => c.Ready && c.Hash == hash && !c.Deleting);
+        var settled = seen.Current.Count == desired && seen.Current.All(c => c.Ready && c.Hash == hash && !c.Deleting) && !upgrade.Replacing && surges.Count == 0;
         TimeSpan? wait = settled ? null : WaitingPoll;
-        if (coolingFor is { } cooling && (wait is null || cooling < wait)) wait = cooling;
-        return wait is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
+        foreach (var other in new[] { coolingFor, upgrade.WaitForWindow(set, now), autoscaler.RecheckSoon ? SetScaledObject.Recheck : null })
+        {
+            if (other is { } delay && (wait is null || delay < wait)) wait = delay;
+        }
+        return wait is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Replaces drifted Workspaces with ones on the current image: InPlace within maxUnavailable; Surge first adds one
+    /// extra Workspace and replaces only while it serves, so fewer than spec.replicas never serve. Returns the replicas unavailable after.
+    /// </summary>
+    async Task<int> UpgradeAsync(InferenceSet set, InferenceSetObservation seen, SetUpgrade upgrade, List<SetChild> own, int unavailable, CancellationToken ct)
+    {
+        var desired = seen.Desired;
+        var cap = seen.Budget.Allowed(desired);
+        if (upgrade.Surge)
+        {
+            var surge = own.Where(c => c.Index >= desired && SetUpgrade.IsSurge(c) && !c.Deleting).ToList();
+            if (surge.Count == 0)
+            {
+                var index = Math.Max(desired, own.Count == 0 ? 0 : own.Max(c => c.Index) + 1);
+                var workspace = InferenceSetChildren.Build(set, index, settings.Provisioning, upgrade.PinFor);
+                workspace.Metadata.Labels[SetUpgrade.SurgeLabel] = "true";
+                if (await StepFailure.Run(ConditionTypes.Updating, $"creating surge Workspace {workspace.Metadata.Name}", () => children.CreateAsync(workspace, ct)))
+                    await Events.NormalAsync(set, "SurgeAdded", $"created Workspace {workspace.Metadata.Name} to serve while replicas are upgraded to {upgrade.CurrentImage}", ct);
+            }
+            cap = surge.Count(c => c.Ready);
+        }
+
+        var outdated = seen.Outdated.Select(c => c.Index).ToHashSet();
+        foreach (var child in upgrade.Drifted.Where(c => c.Index < desired && !outdated.Contains(c.Index) && !SetUpgrade.IsSurge(c)).OrderBy(c => c.Ready).ThenBy(c => c.Index))
+        {
+            if (child.Ready && unavailable >= cap) break;
+            if (child.Ready) unavailable++;
+            if (await StepFailure.Run(ConditionTypes.AutoUpgrade, $"replacing Workspace {child.Workspace.Metadata.Name}", () => children.DeleteAsync(child.Workspace, ct)))
+                await Events.NormalAsync(set, "ReplicaUpgrading", $"deleting Workspace {child.Workspace.Metadata.Name} (image {ModelImages.Pinned(child.Workspace)}) to recreate it on {upgrade.CurrentImage}", ct);
+        }
+        return unavailable;
     }
 
     protected override async Task<ReconcileResult> FinalizeAsync(InferenceSet set, CancellationToken ct)

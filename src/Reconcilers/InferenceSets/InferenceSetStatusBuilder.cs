@@ -14,7 +14,7 @@ namespace Kaito.Reconcilers.InferenceSets;
 /// </summary>
 public static class InferenceSetStatusBuilder
 {
-    public static InferenceSetStatus Build(InferenceSet set, InferenceSetObservation seen, DateTime? scaleDownPendingSince, DateTime now)
+    public static InferenceSetStatus Build(InferenceSet set, InferenceSetObservation seen, DateTime? scaleDownPendingSince, DateTime now, SetExtras? extras = null)
     {
         var old = set.Status;
         var generation = set.Metadata.Generation;
@@ -50,18 +50,57 @@ public static class InferenceSetStatusBuilder
                     : StatusConditions.Make(ConditionTypes.Updating, false, "UpToDate", "every replica runs the current template", generation),
         ];
 
+        var upgrade = extras?.Upgrade;
+        var upgradeCondition = upgrade is { Enabled: true } ? Upgrading(set, seen, upgrade, generation) : null;
+        if (upgradeCondition is not null) desiredConditions.Add(upgradeCondition);
+        var upgradeFinished = upgradeCondition?.Reason == "UpToDate" && Reason(old, ConditionTypes.AutoUpgrade) == "Upgrading";
+        if (extras?.Autoscaler is { } autoscaler) desiredConditions.Add(autoscaler);
+        List<string> absent = [];
+        if (upgrade is not { Enabled: true }) absent.Add(ConditionTypes.AutoUpgrade);
+        if (extras?.Autoscaler is null) absent.Add(ConditionTypes.Autoscaler);
+
         return new InferenceSetStatus
         {
             Replicas = live.Count,
             ReadyReplicas = ready,
             UpdatedReplicas = updated,
             Selector = InferenceSetChildren.Selector(set.Metadata.Name),
-            Conditions = StatusConditions.Merge(old?.Conditions, desiredConditions, now),
+            Conditions = StatusConditions.Merge(old?.Conditions, desiredConditions, now, absent),
             LastColdStartSeconds = coldStart,
             ScaleDownPendingSince = scaleDownPendingSince,
             ScaleFromZeroSince = fromZeroSince,
-            AutoUpgrade = old?.AutoUpgrade,
+            AutoUpgrade = upgrade is null ? old?.AutoUpgrade : UpgradeStatus(old?.AutoUpgrade, upgrade, upgradeFinished, now),
         };
+    }
+
+    /// <summary>Drift counted while autoUpgrade is on or drift remains; the upgrade time when the last drifted replica went.</summary>
+    static AutoUpgradeStatus? UpgradeStatus(AutoUpgradeStatus? old, SetUpgrade upgrade, bool finished, DateTime now)
+    {
+        if (!upgrade.Enabled && upgrade.Drifted.Count == 0)
+            return old?.LastSuccessfulUpgradeTime is { } last ? new AutoUpgradeStatus { NumDriftedWorkspaces = 0, LastSuccessfulUpgradeTime = last.ToUniversalTime() } : null;
+        return new AutoUpgradeStatus
+        {
+            NumDriftedWorkspaces = upgrade.Drifted.Count,
+            LastSuccessfulUpgradeTime = finished ? now : old?.LastSuccessfulUpgradeTime?.ToUniversalTime(),
+        };
+    }
+
+    static string? Reason(InferenceSetStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type)?.Reason;
+
+    /// <summary>Upgrading from the first replacement until every replica serves again; then UpToDate.</summary>
+    static V1Condition Upgrading(InferenceSet set, InferenceSetObservation seen, SetUpgrade upgrade, long? generation)
+    {
+        var serving = seen.Current.Count == seen.Desired && seen.Current.All(c => c.Ready && !c.Deleting);
+        if (upgrade.Drifted.Count == 0 && !serving && Reason(set.Status, ConditionTypes.AutoUpgrade) == "Upgrading")
+            return StatusConditions.Make(ConditionTypes.AutoUpgrade, false, "Upgrading", $"the last replicas upgraded to {upgrade.CurrentImage} are starting", generation);
+        if (upgrade.Drifted.Count == 0)
+            return StatusConditions.Make(ConditionTypes.AutoUpgrade, true, "UpToDate", upgrade.CurrentImage is { } image ? $"every replica runs {image}" : "the template names no preset image to upgrade", generation);
+        if (upgrade.Replacing)
+            return StatusConditions.Make(ConditionTypes.AutoUpgrade, false, "Upgrading",
+                Count($"{upgrade.Drifted.Count} replica(s) on an older image being replaced with {upgrade.CurrentImage} ({(upgrade.Surge ? "Surge: one extra replica serves meanwhile" : "InPlace: within maxUnavailable")})"), generation);
+        var window = set.Spec?.AutoUpgrade?.MaintenanceWindow;
+        return StatusConditions.Make(ConditionTypes.AutoUpgrade, false, "WaitingForMaintenanceWindow",
+            Count($"{upgrade.Drifted.Count} replica(s) run an older image than {upgrade.CurrentImage}; they are replaced in the maintenance window (\"{window?.Schedule}\" UTC, for {window?.Duration ?? CronSchedule.DefaultWindow})"), generation);
     }
 
     static V1Condition Scaling(InferenceSetObservation seen, DateTime? scaleDownPendingSince, long? generation)
@@ -103,7 +142,7 @@ public static class InferenceSetStatusBuilder
     public static JsonObject AsPatch(InferenceSetStatus status)
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(status))!.AsObject();
-        foreach (var field in (string[])["scaleDownPendingSince", "scaleFromZeroSince", "lastColdStartSeconds"])
+        foreach (var field in (string[])["scaleDownPendingSince", "scaleFromZeroSince", "lastColdStartSeconds", "autoUpgrade"])
             if (!json.ContainsKey(field)) json[field] = null;
         return json;
     }
@@ -113,7 +152,12 @@ public static class InferenceSetStatusBuilder
         || current.Replicas != next.Replicas || current.ReadyReplicas != next.ReadyReplicas || current.UpdatedReplicas != next.UpdatedReplicas
         || current.Selector != next.Selector || current.LastColdStartSeconds != next.LastColdStartSeconds
         || current.ScaleDownPendingSince != next.ScaleDownPendingSince || current.ScaleFromZeroSince != next.ScaleFromZeroSince
+        || current.AutoUpgrade?.NumDriftedWorkspaces != next.AutoUpgrade?.NumDriftedWorkspaces
+        || current.AutoUpgrade?.LastSuccessfulUpgradeTime?.ToUniversalTime() != next.AutoUpgrade?.LastSuccessfulUpgradeTime?.ToUniversalTime()
         || !StatusConditions.Equivalent(current.Conditions, next.Conditions);
 
     static string Count(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>What a pass decided besides the replicas: the KEDA ScaledObject's condition (null: none asked for) and autoUpgrade.</summary>
+public sealed record SetExtras(V1Condition? Autoscaler, SetUpgrade? Upgrade);

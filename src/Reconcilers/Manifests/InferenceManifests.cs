@@ -141,7 +141,7 @@ public static class InferenceManifests
         var container = new V1Container
         {
             Name = name,
-            Image = model.ImageReference,
+            Image = plan.ImageOf(model),
             Command = [.. command.Command],
             Args = [.. command.Args],
             Env = Env(plan, preset, adapters),

@@ -66,7 +66,7 @@ public static class TuningManifests
             new()
             {
                 Name = name,
-                Image = model.ImageReference,
+                Image = plan.ImageOf(model),
                 Command = ["/bin/sh", "-c", Script(plan, model)],
                 Env = Env(tuning, model),
                 Resources = PodScheduling.GpuResources(plan.GpusPerNode),

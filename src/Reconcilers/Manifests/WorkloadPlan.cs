@@ -12,6 +12,7 @@ namespace Kaito.Reconcilers.Manifests;
 /// <param name="MaxModelLen">Context length passed to vLLM (--max-model-len), from the capacity plan.</param>
 /// <param name="Dtype">bfloat16, or float16 on GPUs without bf16 (V100, T4).</param>
 /// <param name="NodeNames">The nodes the workload may run on (node affinity), sorted.</param>
+/// <param name="Image">The model server (or trainer) image; null means the catalog's (<see cref="ModelImages"/>).</param>
 /// <param name="Revision">Revision number recorded on the workload (annotation workspace.kaito.io/revision).</param>
 public sealed record WorkloadPlan(
     ModelPreset? Model,
@@ -21,4 +22,9 @@ public sealed record WorkloadPlan(
     int? MaxModelLen,
     string Dtype,
     IReadOnlyList<string> NodeNames,
-    long Revision = 1);
+    long Revision = 1,
+    string? Image = null)
+{
+    /// <summary>The image of the preset container.</summary>
+    public string ImageOf(ModelPreset model) => Image ?? ModelImages.Default.For(model);
+}

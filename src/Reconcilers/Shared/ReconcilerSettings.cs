@@ -4,13 +4,17 @@ namespace Kaito.Reconcilers.Shared;
 
 /// <summary>Operator-wide settings the reconciler depends on.</summary>
 public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProvisioning.GpuProvisioner, string Cloud = "azure", bool VllmGate = true,
-    string RagImage = Manifests.RAGEngineManifests.DefaultImage, TimeSpan? InferenceSetScaleDownCooldown = null)
+    string RagImage = Manifests.RAGEngineManifests.DefaultImage, TimeSpan? InferenceSetScaleDownCooldown = null,
+    string PresetRegistry = ModelImages.DefaultRegistry, string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress)
 {
     /// <summary>How long an InferenceSet keeps Workspaces above spec.replicas (<see cref="Kaito.Presets.ScaleDownCooldown"/>).</summary>
     public TimeSpan ScaleDownCooldown => InferenceSetScaleDownCooldown ?? Kaito.Presets.ScaleDownCooldown.Default;
 
     /// <summary>The operator creates the GPU nodes (NodeClaims, or a NodePool under Karpenter).</summary>
     public bool NodeAutoProvisioning => Provisioning.CreatesNodes();
+
+    /// <summary>Where preset images come from (<see cref="ModelImages"/>).</summary>
+    public ModelImages Images { get; } = new(PresetRegistry);
 
     public bool Karpenter => Provisioning == NodeProvisioning.Karpenter;
 

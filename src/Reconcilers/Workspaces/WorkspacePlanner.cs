@@ -49,7 +49,7 @@ public static class WorkspacePlanner
         var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, runtime, WorkspaceSemantics.TuningMethod(workspace)));
         if (!plan.Fits && !WorkspaceSemantics.BypassesResourceChecks(workspace.Metadata.Annotations)) return Problem("ModelDoesNotFit", plan.Reason ?? "the model does not fit");
         var nodes = plan.Fits ? plan.Nodes : Math.Max(1, workspace.Resource?.Count ?? 1);
-        return new WorkspacePlan(new WorkloadPlan(model, plan.Runtime, nodes, shape.GpuCount, plan.MaxModelLen, plan.Dtype, []), nodes, null);
+        return new WorkspacePlan(new WorkloadPlan(model, plan.Runtime, nodes, shape.GpuCount, plan.MaxModelLen, plan.Dtype, [], Image: settings.Images.For(workspace, model)), nodes, null);
     }
 
     static WorkspacePlan Problem(string reason, string message) => new(null, 1, (reason, message));

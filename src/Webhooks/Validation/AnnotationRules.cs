@@ -5,7 +5,7 @@ namespace Kaito.Webhooks.Validation;
 /// <summary>The kaito.sh/* annotations a Workspace may carry; checked on create and update.</summary>
 public static class AnnotationRules
 {
-        public static readonly IReadOnlyList<string> BooleanValues = ["true", "false"];
+    public static readonly IReadOnlyList<string> BooleanValues = ["true", "false"];
     public static readonly IReadOnlyList<string> NodeImageFamilies = ["ubuntu", "azurelinux"];
     public static readonly IReadOnlyList<string> PerformanceModes = ["balanced", "interactivity", "throughput"];
 
@@ -29,5 +29,7 @@ public static class AnnotationRules
             errors.NotSupported(PathOf(Annotations.PerformanceMode), mode, PerformanceModes);
         if (annotations.TryGetValue(Annotations.UseLocalWeights, out var local) && !BooleanValues.Contains(local, StringComparer.Ordinal))
             errors.Invalid(PathOf(Annotations.UseLocalWeights), local, "must be \"true\" or \"false\"");
+        if (annotations.TryGetValue(Kaito.Presets.ModelImages.PinnedAnnotation, out var image) && ImageReference.Problem(image) is { } imageProblem)
+            errors.Invalid(PathOf(Kaito.Presets.ModelImages.PinnedAnnotation), image, "must be an image reference (registry/repository:tag): " + imageProblem);
     }
 }

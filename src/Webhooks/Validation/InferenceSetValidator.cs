@@ -51,6 +51,12 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
         if (set.Metadata?.Annotations?.TryGetValue(ScaleDownCooldown.Annotation, out var cooldown) == true && ScaleDownCooldown.Parse(cooldown) is null)
             errors.Invalid($"metadata.annotations[{ScaleDownCooldown.Annotation}]", cooldown, "must be a duration such as 120s, 5m or 0s (no cool-down)");
 
+        foreach (var problem in KedaAutoscaling.Read(set.Metadata?.Annotations, spec?.NodeCountLimit).Problems)
+        {
+            if (problem.Value is null) errors.Required($"metadata.annotations[{problem.Key}]", problem.Message);
+            else errors.Invalid($"metadata.annotations[{problem.Key}]", problem.Value, problem.Message);
+        }
+
         if (spec is null)
         {
             errors.Required("spec", "set spec.labelSelector and spec.template (resource and inference)");

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Kaito.Reconcilers.Tests.InferenceSets;
 
 /// <summary>The InferenceSet reconciler pass by pass, on in-memory caches, a recording API server and a fake clock.</summary>
-public sealed class InferenceSetReconcilerTests
+public sealed partial class InferenceSetReconcilerTests
 {
     const string Ns = "default";
     const string WorkspacesPath = "/apis/kaito.sh/v1beta1/namespaces/default/workspaces";
@@ -27,9 +27,9 @@ public sealed class InferenceSetReconcilerTests
         public MemoryCache<Workspace> Workspaces { get; } = new(new OwnerIndex(InferenceSetChildren.CreatedByLabel));
         public InferenceSetReconciler Reconciler { get; }
 
-        public World(TimeSpan? cooldown = null) =>
+        public World(TimeSpan? cooldown = null, string registry = ModelImages.DefaultRegistry) =>
             Reconciler = new InferenceSetReconciler(Api.Client, new InferenceSetCaches(Sets, Workspaces),
-                new ReconcilerSettings(InferenceSetScaleDownCooldown: cooldown), new EventRecorder(Api.Client), NullLogger<InferenceSetReconciler>.Instance, Time);
+                new ReconcilerSettings(InferenceSetScaleDownCooldown: cooldown, PresetRegistry: registry), new EventRecorder(Api.Client), NullLogger<InferenceSetReconciler>.Instance, Time);
 
         public InferenceSet Add(InferenceSet set)
         {
@@ -39,9 +39,9 @@ public sealed class InferenceSetReconcilerTests
         }
 
         /// <summary>Child <paramref name="index"/> as the reconciler would have made it, ready or not.</summary>
-        public Workspace Child(InferenceSet set, int index, bool ready, InferenceSet? madeFrom = null)
+        public Workspace Child(InferenceSet set, int index, bool ready, InferenceSet? madeFrom = null, string? image = null)
         {
-            var child = InferenceSetChildren.Build(madeFrom ?? set, index, NodeProvisioning.GpuProvisioner);
+            var child = InferenceSetChildren.Build(madeFrom ?? set, index, NodeProvisioning.GpuProvisioner, image);
             child.Metadata.Uid = $"uid-{index}";
             child.Status = new WorkspaceStatus { Conditions = [new V1Condition { Type = ConditionTypes.WorkspaceSucceeded, Status = ready ? "True" : "False", Reason = "r", Message = "m" }] };
             Workspaces.Put(child);

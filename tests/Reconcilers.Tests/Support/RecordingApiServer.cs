@@ -41,6 +41,11 @@ sealed class RecordingApiServer : DelegatingHandler
     /// <summary>What the server holds at <paramref name="path"/> after the writes so far.</summary>
     public JsonObject? Get(string path) => objects.GetValueOrDefault(path);
 
+    /// <summary>Answers matching requests with a bare page, not a Status (as for an API the server does not serve).</summary>
+    public void FailWithPage(Func<Request, bool> when, HttpStatusCode code, string text) => pages.Add((when, code, text));
+
+    readonly List<(Func<Request, bool> When, HttpStatusCode Code, string Text)> pages = [];
+
     /// <summary>Answers matching requests with an error Status.</summary>
     public void Fail(Func<Request, bool> when, HttpStatusCode code, string reason, string message) => failures.Add((when, code, reason, message));
 
@@ -56,6 +61,10 @@ sealed class RecordingApiServer : DelegatingHandler
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         var recorded = new Request(request.Method.Method, request.RequestUri!.AbsolutePath, request.Content?.Headers.ContentType?.MediaType, body);
         Requests.Add(recorded);
+        foreach (var (when, code, text) in pages)
+        {
+            if (when(recorded)) return new HttpResponseMessage(code) { Content = new StringContent(text, Encoding.UTF8, "text/plain") };
+        }
         foreach (var (when, code, reason, message) in failures)
         {
             if (when(recorded))

@@ -105,4 +105,34 @@ public sealed class InferenceSetValidatorTests
         Single(await new InferenceSetValidator(Nap, null).ValidateUpdateAsync(changed, old, CancellationToken.None), "spec.labelSelector", FieldErrorType.Forbidden);
         Valid(await new InferenceSetValidator(Nap, null).ValidateUpdateAsync(Set(replicas: 5), old, CancellationToken.None));
     }
+
+    [Fact]
+    public void Keda_annotations_are_checked_each_by_its_key()
+    {
+        var set = Set(extra: "  nodeCountLimit: 4");
+        set.Metadata.Annotations = new Dictionary<string, string>
+        {
+            ["scaledobject.kaito.sh/auto-provision"] = "true",
+            ["scaledobject.kaito.sh/threshold"] = "lots",
+            ["scaledobject.kaito.sh/metricname"] = "vllm:num_requests_waiting",
+        };
+        var result = Create(set);
+        Has(result, "metadata.annotations[scaledobject.kaito.sh/threshold]", FieldErrorType.Invalid);
+        Has(result, "metadata.annotations[scaledobject.kaito.sh/metricname]", FieldErrorType.Invalid);
+        Assert.Equal(2, result.Errors.Count);
+
+        set.Metadata.Annotations = new Dictionary<string, string> { ["scaledobject.kaito.sh/auto-provision"] = "true", ["scaledobject.kaito.sh/threshold"] = "10" };
+        Valid(Create(set));
+        set.Spec!.NodeCountLimit = null;
+        Single(Create(set), "metadata.annotations[scaledobject.kaito.sh/max-replicas]", FieldErrorType.Required);
+    }
+
+    [Fact]
+    public void A_pinned_model_image_in_the_template_must_be_an_image_reference()
+    {
+        var set = Set(extra: "  autoUpgrade: {enabled: true, maintenanceWindow: {schedule: \"0 2 * * 6\"}}");
+        set.Spec!.Template!.Metadata = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["kaito.sh/model-image"] = "Registry/Model:1" } };
+        Single(Create(set), "spec.template.metadata.annotations[kaito.sh/model-image]", FieldErrorType.Invalid);
+    }
 }
+
