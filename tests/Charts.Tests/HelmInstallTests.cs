@@ -39,7 +39,7 @@ public sealed class HelmInstallTests : IAsyncLifetime
         foreach (var release in new[] { Workspace, Rag })
             await Helm.RunAsync("uninstall", release, "-n", ns, "--kubeconfig", plane.KubeconfigPath);
         await plane.KubectlAsync(["delete", "namespace", ns, "kaito-helm-apps-" + suffix, "--ignore-not-found", "--wait=false"]);
-        var restarted = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(3));
+        var restarted = await OperatorProcess.RestartAsync();
         Assert.True(restarted.Succeeded, "restarting the local operator failed: " + restarted);
     }
 

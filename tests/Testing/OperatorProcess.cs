@@ -18,4 +18,12 @@ public static class OperatorProcess
             // Already gone.
         }
     }
+
+    /// <summary>
+    /// Starts it again without building (hack/local-cluster/operator.sh --no-build), with <paramref name="environment"/>
+    /// (KAITO_NODE_PROVISIONER, KAITO_PRESET_REGISTRY, ...); returns once it is ready, or the script's failure.
+    /// </summary>
+    public static Task<ProcessResult> RestartAsync(IReadOnlyDictionary<string, string>? environment = null) =>
+        ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"],
+            environment: environment, timeout: TimeSpan.FromMinutes(3));
 }

@@ -53,7 +53,7 @@ public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifet
             await Task.Delay(random.Next(50, 1500));
             await OperatorProcess.KillAsync();
             await AssertNoDuplicatesAsync(ns.Name, targets);
-            var restarted = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(2));
+            var restarted = await OperatorProcess.RestartAsync();
             Assert.True(restarted.Succeeded, restarted.ToString());
         }
 

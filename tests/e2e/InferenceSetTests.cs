@@ -195,7 +195,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
             await OperatorProcess.KillAsync();
             Assert.True((await ChildrenAsync(ns.Name)).Count <= 4);
             Assert.True(await NodeClaimsAsync(ns.Name) <= 4);
-            var restarted = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(2));
+            var restarted = await OperatorProcess.RestartAsync();
             Assert.True(restarted.Succeeded, restarted.ToString());
         }
         await WaitReadyAsync(ns.Name, 4);

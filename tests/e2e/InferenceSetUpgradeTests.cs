@@ -21,8 +21,7 @@ public sealed class InferenceSetUpgradeTests(ControlPlaneFixture fixture, ITestO
     ControlPlane Plane => fixture.Plane;
 
     static Task<ProcessResult> RestartOperatorAsync(string? registry) =>
-        ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"],
-            environment: new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = registry ?? "" }, timeout: TimeSpan.FromMinutes(3));
+        OperatorProcess.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = registry ?? "" });
 
     public Task InitializeAsync() => Plane.EnsureOperatorAsync();
 

@@ -15,8 +15,7 @@ public sealed class KarpenterModeTests(ControlPlaneFixture fixture) : IAsyncLife
     ControlPlane Plane => fixture.Plane;
 
     static Task<ProcessResult> RestartOperatorAsync(string provisioner) =>
-        ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh"), "--no-build"],
-            environment: new Dictionary<string, string> { ["KAITO_NODE_PROVISIONER"] = provisioner }, timeout: TimeSpan.FromMinutes(3));
+        OperatorProcess.RestartAsync(new Dictionary<string, string> { ["KAITO_NODE_PROVISIONER"] = provisioner });
 
     public async Task InitializeAsync()
     {
