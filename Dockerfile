@@ -4,7 +4,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 WORKDIR /src
 # Restore first, from the project files only, so the layer is reused while only sources change.
-COPY global.json Directory.Build.props Directory.Packages.props NativeAot.props ./
+COPY global.json Directory.Build.props Directory.Packages.props NativeAot.props NativeAot.roots.xml ./
 COPY src/Api.V1Beta1/*.csproj src/Api.V1Beta1/
 COPY src/Presets/*.csproj src/Presets/
 COPY src/Webhooks/*.csproj src/Webhooks/

@@ -13,6 +13,8 @@ namespace Kaito.Reconcilers.Runtime;
 /// </summary>
 public static class WatchStream
 {
+    // The client reads each event line into this type by reflection; a trimmed Native AOT build must keep its constructor.
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(Watcher<KubernetesObject>.WatchEvent))]
     public static async IAsyncEnumerable<StreamEvent<T>> Read<T, TList>(Task<HttpOperationResponse<TList>> response,
         [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : IKubernetesObject<V1ObjectMeta>
