@@ -90,7 +90,7 @@ public sealed partial class InferenceSetReconciler(
                 LogReplacing(logger, set.Metadata.NamespaceProperty, set.Metadata.Name, child.Workspace.Metadata.Name);
             }
         }
-        if (upgrade.Replacing) unavailable = await UpgradeAsync(set, seen, upgrade, own, unavailable, ct);
+        if (upgrade.Replacing) await UpgradeAsync(set, seen, upgrade, own, surges, unavailable, ct);
 
         var autoscaler = await StepFailure.Run(ConditionTypes.Autoscaler, $"applying ScaledObject {set.Metadata.Name}", () => scaledObject.EnsureAsync(set, ct));
         var status = InferenceSetStatusBuilder.Build(set, seen, pendingSince, now, new SetExtras(autoscaler.Condition, upgrade));
@@ -108,15 +108,14 @@ public sealed partial class InferenceSetReconciler(
 
     /// <summary>
     /// Replaces drifted Workspaces with ones on the current image: InPlace within maxUnavailable; Surge first adds one
-    /// extra Workspace and replaces only while it serves, so fewer than spec.replicas never serve. Returns the replicas unavailable after.
+    /// extra Workspace and replaces only while it serves, so fewer than spec.replicas never serve.
     /// </summary>
-    async Task<int> UpgradeAsync(InferenceSet set, InferenceSetObservation seen, SetUpgrade upgrade, List<SetChild> own, int unavailable, CancellationToken ct)
+    async Task UpgradeAsync(InferenceSet set, InferenceSetObservation seen, SetUpgrade upgrade, List<SetChild> own, List<SetChild> surge, int unavailable, CancellationToken ct)
     {
         var desired = seen.Desired;
         var cap = seen.Budget.Allowed(desired);
         if (upgrade.Surge)
         {
-            var surge = own.Where(c => c.Index >= desired && SetUpgrade.IsSurge(c) && !c.Deleting).ToList();
             if (surge.Count == 0)
             {
                 var index = Math.Max(desired, own.Count == 0 ? 0 : own.Max(c => c.Index) + 1);
@@ -136,7 +135,6 @@ public sealed partial class InferenceSetReconciler(
             if (await StepFailure.Run(ConditionTypes.AutoUpgrade, $"replacing Workspace {child.Workspace.Metadata.Name}", () => children.DeleteAsync(child.Workspace, ct)))
                 await Events.NormalAsync(set, "ReplicaUpgrading", $"deleting Workspace {child.Workspace.Metadata.Name} (image {ModelImages.Pinned(child.Workspace)}) to recreate it on {upgrade.CurrentImage}", ct);
         }
-        return unavailable;
     }
 
     protected override async Task<ReconcileResult> FinalizeAsync(InferenceSet set, CancellationToken ct)

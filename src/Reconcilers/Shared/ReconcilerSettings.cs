@@ -14,7 +14,7 @@ public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProv
     public bool NodeAutoProvisioning => Provisioning.CreatesNodes();
 
     /// <summary>Where preset images come from (<see cref="ModelImages"/>).</summary>
-    public ModelImages Images { get; } = new(PresetRegistry);
+    public ModelImages Images => new(PresetRegistry);
 
     public bool Karpenter => Provisioning == NodeProvisioning.Karpenter;
 
