@@ -16,7 +16,7 @@ prereqs: ## install missing prerequisites (apt, npm helm, golang when the contro
 
 .PHONY: cluster-up
 cluster-up: prereqs ## build (once, cached) and start etcd + kube-apiserver/controller-manager/scheduler v1.20.2
-	@bash $(CLUSTER)/build.sh
+	@bash $(CLUSTER)/build.sh $(if $(filter off,$(KAITO_NODE)),--control-plane-only)
 	@bash $(CLUSTER)/up.sh
 
 .PHONY: cluster-down
@@ -24,9 +24,11 @@ cluster-down: ## stop the local control plane (add PURGE=1 to drop its etcd data
 	@bash $(CLUSTER)/down.sh $(if $(PURGE),--purge)
 
 .PHONY: up
-up: cluster-up ## run Kaito (operator + webhooks) on the local control plane; kubeconfig at .local/kubeconfig
+# The operator runs as its users run it: its image built by docker, both charts installed by helm, on a real node
+# (containerd + kubelet). KAITO_NODE=off runs it as a host process instead, with no real node (quicker to iterate).
+up: cluster-up ## run Kaito (operator + webhooks) on the local cluster; kubeconfig at .local/kubeconfig
 	@bash $(CLUSTER)/simulator.sh
-	@bash $(CLUSTER)/operator.sh
+	@if [[ "$${KAITO_NODE:-on}" == off ]]; then bash $(CLUSTER)/operator.sh; else bash $(CLUSTER)/node-up.sh && bash $(CLUSTER)/install.sh >/dev/null; fi
 	@printf '\n\033[1mKaito is running\033[0m (control plane, simulated GPU provisioning, operator). Try:\n\n'
 	@printf '  export KUBECONFIG=$(CURDIR)/.local/kubeconfig\n'
 	@printf '  kubectl apply -f examples/inference/kaito_workspace_phi_3.5-instruct.yaml\n'

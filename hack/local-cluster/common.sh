@@ -48,3 +48,24 @@ apt_install() {
 WEBHOOK_PORT="${KAITO_WEBHOOK_PORT:-19443}"
 HEALTH_PORT="${KAITO_HEALTH_PORT:-18081}"
 OPERATOR_NAMESPACE="${KAITO_NAMESPACE:-kaito-system}"
+
+# The real node (hack/local-cluster/node-up.sh): containerd, kubelet, kube-proxy and a CNI bridge on this machine.
+# Its addresses come from 198.18.0.0/17 on interfaces the scripts create, and are removed by node-down.sh.
+NODE_NAME="kaito-node"
+NODE_IFACE="kaito0"                  # an empty bridge holding the node IP (the API server binds it too)
+NODE_IP="198.18.0.1"
+POD_CIDR="198.18.1.0/24"; POD_GATEWAY="198.18.1.1"; CNI_BRIDGE="kaito-cni0"
+CLUSTER_CIDR="198.18.0.0/17"
+NODE_DIR="$LOCAL_DIR/node"           # containerd, kubelet and docker state (images stay between make up/down)
+NODE_RUN="/run/kaito-node"           # sockets, runc state, network namespaces, IPAM leases
+CONTAINERD_SOCK="$NODE_RUN/containerd.sock"; DOCKER_SOCK="$NODE_RUN/docker.sock"
+PAUSE_IMAGE="kaito.local/pause:v$K8S_VERSION"
+# Only the operator (and what tolerates this taint) runs on the real node; the simulated GPU nodes take the rest.
+NODE_TAINT="kaito.sh/real-node=true:NoSchedule"; NODE_LABEL="kaito.sh/real-node=true"
+# Sysctls the kubelet, kube-proxy or dockerd change; node-up.sh records them and node-down.sh restores them.
+NODE_SYSCTLS=(vm.overcommit_memory kernel.panic kernel.panic_on_oops net.ipv4.ip_forward net.ipv4.conf.all.route_localnet)
+# KAITO_NODE=off runs the old way: the operator as a host process, no real node (faster to iterate).
+node_enabled() { [[ "${KAITO_NODE:-on}" != off ]]; }
+DOCKER=/usr/bin/docker               # Debian's docker.io client (a newer client on PATH insists on buildx)
+RUNTIME_BASE_IMAGE="kaito.local/runtime-deps:bookworm"   # the stand-in for the chiseled base (image.sh)
+OPERATOR_IMAGE_REPOSITORY="kaito.local/kaito-operator"

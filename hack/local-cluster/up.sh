@@ -13,7 +13,20 @@ command -v etcd >/dev/null || die "etcd is not installed; run 'make cluster-up' 
 mkdir -p "$LOG_DIR" "$LOCAL_DIR/pids"
 exec 9>"$LOCAL_DIR/.lock"; flock 9   # one 'up' at a time (parallel test assemblies)
 
-server="https://127.0.0.1:$APISERVER_PORT"
+# With the real node the API server binds the node's address (pods and the kubelet reach it there, the kubernetes
+# Service points at it); without, loopback.
+if node_enabled; then
+  api_ip="$NODE_IP"
+  if ! ip -o addr show dev "$NODE_IFACE" 2>/dev/null | grep -q " $NODE_IP/"; then
+    log "creating the $NODE_IFACE interface ($NODE_IP/32) for the API server and the real node"
+    ip link show "$NODE_IFACE" >/dev/null 2>&1 || as_root ip link add "$NODE_IFACE" type bridge   # a bridge with no ports: this kernel has no dummy driver
+    as_root ip addr add "$NODE_IP/32" dev "$NODE_IFACE"
+    as_root ip link set "$NODE_IFACE" up
+  fi
+else
+  api_ip=127.0.0.1
+fi
+server="https://$api_ip:$APISERVER_PORT"
 ready() { kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz >/dev/null 2>&1; }
 alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
 start() { # name command...
@@ -53,10 +66,10 @@ else
   # Another checkout's cluster (or anything else) on our ports would make etcd or the API server fail later
   # with a bare "address already in use"; say who holds the port and how to free it.
   for port in "$ETCD_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || (exec 3<>"/dev/tcp/$api_ip/$port") 2>/dev/null; then
       holder="$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)"
       where="${holder:+ by pid $holder ($(tr '\0' ' ' <"/proc/$holder/cmdline" 2>/dev/null | cut -c1-120))}"
-      die "127.0.0.1:$port is already in use$where. Another local cluster? Run 'make down' in that checkout, or set KAITO_ETCD_PORT, KAITO_ETCD_PEER_PORT and KAITO_APISERVER_PORT."
+      die "port $port is already in use$where. Another local cluster? Run 'make down' in that checkout, or set KAITO_ETCD_PORT, KAITO_ETCD_PEER_PORT and KAITO_APISERVER_PORT."
     fi
   done
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
@@ -69,9 +82,11 @@ else
 
   log "starting kube-apiserver on $server"
   start kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --bind-address "$api_ip" --advertise-address "$api_ip" --secure-port "$APISERVER_PORT" \
     --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
-    --client-ca-file "$PKI_DIR/ca.crt" --authorization-mode RBAC --allow-privileged=true \
+    --client-ca-file "$PKI_DIR/ca.crt" --authorization-mode Node,RBAC --allow-privileged=true \
+    --enable-aggregator-routing=true --kubelet-preferred-address-types InternalIP \
+    --kubelet-client-certificate "$PKI_DIR/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI_DIR/apiserver-kubelet-client.key" \
     --service-account-key-file "$PKI_DIR/sa.pub" --service-account-signing-key-file "$PKI_DIR/sa.key" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-cluster-ip-range "$SERVICE_CIDR" --disable-admission-plugins StorageObjectInUseProtection \

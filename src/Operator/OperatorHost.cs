@@ -56,7 +56,8 @@ public static class OperatorHost
 
         var app = builder.Build();
         app.MapHealth();
-        app.MapGroup("").RequireHost($"*:{options.WebhookPort}").MapWebhooks();
+        // By the port the connection came in on, not the Host header (through a Service it names port 443).
+        app.MapGroup("").RequireLocalPort(options.WebhookPort).MapWebhooks();
         return app;
     }
 

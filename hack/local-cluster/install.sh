@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs (or upgrades) both charts from charts/ into $OPERATOR_NAMESPACE with the image image.sh built, the
+# operator pods on the real node, webhooks reached through the charts' Services; waits until an admission
+# request goes through them. Release names: kaito-workspace, kaito-ragengine.
+# Settings the tests and users change: KAITO_NODE_PROVISIONER, KAITO_CLOUD, KAITO_PRESET_REGISTRY,
+# KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
+# Usage: install.sh [--no-build] [--image IMAGE] [-- HELM_ARGS...]
+source "$(dirname "$0")/common.sh"
+
+build_arg=(); image=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build_arg=(--no-build); shift ;;
+    --image) image="$2"; shift 2 ;;
+    --) shift; break ;;
+    *) die "unknown option $1 (usage: install.sh [--no-build] [--image IMAGE] [-- HELM_ARGS...])" ;;
+  esac
+done
+[[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make up'"
+k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+helm="$HELM_DIR/helm"; [[ -x "$helm" ]] || helm="$(command -v helm)" || die "no helm; run 'make prereqs'"
+[[ -n "$image" ]] || image="$(bash "$(dirname "$0")/image.sh" "${build_arg[@]}")"
+
+# The host-process operator (KAITO_NODE=off) would share the work and its webhooks would outlive it.
+pidfile="$LOCAL_DIR/pids/kaito-operator.pid"
+if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  log "stopping the host-process operator ($(cat "$pidfile")); the charts' operator replaces it"
+  kill "$(cat "$pidfile")"; rm -f "$pidfile"
+fi
+k delete mutatingwebhookconfiguration,validatingwebhookconfiguration kaito-mutating-webhooks kaito-validating-webhooks \
+  --ignore-not-found >/dev/null
+
+common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBECONFIG_FILE" --wait --timeout 3m
+  --set "image.repository=${image%:*}" --set "image.tag=${image##*:}" --set image.pullPolicy=Never
+  --set "operator.replicas=${KAITO_OPERATOR_REPLICAS:-1}"
+  --set "operator.nodeProvisioner=${KAITO_NODE_PROVISIONER:-gpu-provisioner}" --set "operator.cloudProvider=${KAITO_CLOUD:-azure}"
+  --set-string "nodeSelector.kaito\.sh/real-node=true"
+  --set "tolerations[0].key=kaito.sh/real-node" --set "tolerations[0].operator=Exists" --set "tolerations[0].effect=NoSchedule")
+for chart in workspace ragengine; do
+  extra=()
+  [[ "$chart" == workspace && -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")
+  log "helm upgrade --install kaito-$chart charts/kaito/$chart ($image)"
+  "$helm" upgrade --install "kaito-$chart" "$REPO_ROOT/charts/kaito/$chart" "${common[@]}" "${extra[@]}" "$@" \
+    >"$LOG_DIR/helm-$chart.log" 2>&1 || {
+      cat "$LOG_DIR/helm-$chart.log" >&2
+      k -n "$OPERATOR_NAMESPACE" get pods -o wide >&2 || true
+      k -n "$OPERATOR_NAMESPACE" logs -l "app.kubernetes.io/instance=kaito-$chart" --tail 10 2>&1 | cut -c1-400 >&2 || true
+      die "helm install of kaito-$chart failed (above: helm's output, the pods and their last log lines)"
+    }
+done
+
+# Ready pods have registered their webhooks' CA; an admission through each Service proves the path.
+probe() {
+  k apply --dry-run=server -f "$REPO_ROOT/examples/inference/kaito_workspace_phi_3.5-instruct.yaml" >/dev/null 2>&1 &&
+  k apply --dry-run=server -f "$REPO_ROOT/examples/RAG/kaito_ragengine_local_embedding.yaml" >/dev/null 2>&1
+}
+for ((i = 0; i < 150; i++)); do probe && break; sleep 0.2; done
+probe || { k apply --dry-run=server -f "$REPO_ROOT/examples/inference/kaito_workspace_phi_3.5-instruct.yaml" >&2 || true
+           die "the webhooks do not answer through their Services; see 'kubectl -n $OPERATOR_NAMESPACE logs deploy/kaito-workspace'"; }
+echo cluster >"$LOCAL_DIR/operator-mode"
+log "kaito-workspace and kaito-ragengine running in $OPERATOR_NAMESPACE on $NODE_NAME ($image); webhooks answer"
