@@ -84,12 +84,20 @@ helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, 
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds), JIT and Native AOT builds
 	@bash hack/bench-webhooks.sh
 
+# The process benchmarks measure the operator as a host process (KAITO_NODE=off); bench-pod-memory the in-cluster pod.
 .PHONY: bench-convergence
+bench-convergence: export KAITO_NODE := off
+bench-convergence: export KAITO_OPERATOR_BUILD := aot
 bench-convergence: up ## N Workspaces at once (N=200; try N=1000 or 5000) on the shipped AOT operator: time, CPU-s and writes per Workspace, idle writes, peak RSS, reaction p50/p99, machine share
 	@bash hack/bench-convergence.sh $(or $(N),200) 60
 
 .PHONY: bench-restart
+bench-restart: export KAITO_NODE := off
 bench-restart: up ## kill and restart the API server (at once, after 30 s) and etcd under the running operator: time until every informer watches, requests and CPU in the next minute
 	@bash hack/bench-restart.sh
 	@bash hack/bench-restart.sh --down 30
 	@bash hack/bench-restart.sh --component etcd --down 5
+
+.PHONY: bench-pod-memory
+bench-pod-memory: up ## the in-cluster operator's memory from its cgroup (working set, RSS): idle, after N Workspaces (N=200), idle again
+	@bash hack/bench-pod-memory.sh $(or $(N),200)

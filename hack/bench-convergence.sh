@@ -14,7 +14,7 @@ source "$(dirname "$0")/local-cluster/common.sh"
 N="${1:-200}"; IDLE="${2:-60}"; BUILDS="${3:-aot}"; PROBES="${4:-50}"
 CONVERGE_TIMEOUT="${KAITO_BENCH_TIMEOUT:-3600}"
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
-[[ -f "$LOCAL_DIR/pids/kaito-operator.pid" ]] || die "no operator running; run 'make up'"
+[[ -f "$LOCAL_DIR/pids/kaito-operator.pid" ]] || die "no operator process running; this benchmark measures the host process: run 'KAITO_NODE=off make up' (hack/bench-pod-memory.sh measures the in-cluster pod)"
 metric() { curl -fsS "http://127.0.0.1:$HEALTH_PORT/metrics" | awk -v s="kaito_api_requests_total{verb=\"$1\"}" '$1 == s { print $2 }'; }
 ticks="$(getconf CLK_TCK)"
 cpu_seconds() { # pid -> user+system CPU seconds so far

@@ -15,7 +15,7 @@ while [[ $# -gt 0 ]]; do
 done
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 metrics_url="http://127.0.0.1:$HEALTH_PORT/metrics"
-pid="$(cat "$LOCAL_DIR/pids/kaito-operator.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null || die "no operator running; run 'make up' first"
+pid="$(cat "$LOCAL_DIR/pids/kaito-operator.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null || die "no operator process running; this benchmark measures the host process: run 'KAITO_NODE=off make up' first"
 counter() { awk -v s="kaito_api_requests_total{verb=\"$1\"}" '$1 == s { print $2 }' <<<"$2"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 informers() { grep -c '^kaito_informer_watching{' <<<"$1" || true; }

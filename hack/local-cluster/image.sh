@@ -5,8 +5,19 @@
 #    library, OpenSSL, zlib, CA certificates; no shell, no package manager, user 65532), imported with docker import;
 #  - the executable is published on the host (Native AOT, incremental) and the Dockerfile's `prebuilt` target
 #    copies it, where a user's `docker build` compiles it in the SDK's -aot image.
-# Prints the image reference on stdout. Usage: image.sh [--no-build]
+# Prints the image reference on stdout.
+# Usage: image.sh [--no-build] [--variant NAME]   (--variant: a second build of the same executable under its own
+#                                                  tag and image ID, for rollout tests)
 source "$(dirname "$0")/common.sh"
+
+build=1; variant=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --variant) variant="$2"; shift 2 ;;
+    *) die "unknown option $1 (usage: image.sh [--no-build] [--variant NAME])" ;;
+  esac
+done
 
 d() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
 d version >/dev/null 2>&1 || die "dockerd is not running on $DOCKER_SOCK; run 'make up' (it starts the real node)"
@@ -31,7 +42,7 @@ if ! d image inspect "$base" >/dev/null 2>&1; then
 fi
 
 published="$LOCAL_DIR/operator-aot"
-if [[ "${1:-}" != "--no-build" || ! -x "$published/kaito-operator" ]]; then
+if [[ $build -eq 1 || ! -x "$published/kaito-operator" ]]; then
   log "image: publishing the operator (Native AOT on the host; the first build takes about 5 minutes; log: $LOG_DIR/operator-build.log)"
   mkdir -p "$LOG_DIR"
   dotnet publish "$REPO_ROOT/src/Operator" -c Release -r linux-x64 -p:KaitoAot=true -o "$published" --nologo -v quiet \
@@ -39,13 +50,13 @@ if [[ "${1:-}" != "--no-build" || ! -x "$published/kaito-operator" ]]; then
 fi
 
 # The tag names the executable's content, so a rebuilt operator is a new image and `helm upgrade` rolls it.
-tag="dev-$(sha256sum "$published/kaito-operator" | cut -c1-12)"
+tag="dev-$(sha256sum "$published/kaito-operator" | cut -c1-12)${variant:+-$variant}"
 image="$OPERATOR_IMAGE_REPOSITORY:$tag"
 if ! ctr --address "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -qx "$image"; then
   ctx="$LOCAL_DIR/image-context"; rm -rf "$ctx"; mkdir -p "$ctx"
   cp "$published/kaito-operator" "$ctx/"
   log "image: docker build $image (Dockerfile target prebuilt, base $base)"
-  DOCKER_BUILDKIT=0 d build -q --target prebuilt --build-arg "RUNTIME_IMAGE=$base" --build-arg PREBUILT=. \
+  DOCKER_BUILDKIT=0 d build -q --target prebuilt --build-arg "RUNTIME_IMAGE=$base" --build-arg PREBUILT=. --label "sh.kaito.variant=${variant:-none}" \
     -t "$image" -f "$REPO_ROOT/Dockerfile" "$ctx" >"$LOG_DIR/image-build.log" 2>&1 \
     || { cat "$LOG_DIR/image-build.log" >&2; die "docker build of the operator image failed"; }
   d save "$image" | ctr --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null \

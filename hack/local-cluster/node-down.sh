@@ -76,6 +76,6 @@ rm -rf "$NODE_RUN"
 
 if [[ -f "$NODE_DIR/sysctl.before" ]]; then
   while IFS='=' read -r key value; do sysctl -qw "$key=$value" 2>/dev/null || true; done <"$NODE_DIR/sysctl.before"
-  rm -f "$NODE_DIR/sysctl.before"
+  mv -f "$NODE_DIR/sysctl.before" "$NODE_DIR/sysctl.restored"   # check-clean.sh compares against it
 fi
 exit 0

@@ -7,6 +7,8 @@ source "$(dirname "$0")/common.sh"
 
 [[ $(id -u) -eq 0 ]] || die "the real node needs root (containerd, kubelet, iptables); run as root or set KAITO_NODE=off"
 [[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make cluster-up' first"
+grep -q "https://$NODE_IP:" "$KUBECONFIG_FILE" \
+  || die "the running control plane listens on loopback only (started with KAITO_NODE=off), so pods could not reach it; run 'make down' and 'make up' again"
 for b in kubelet kube-proxy pause; do
   [[ -x "$K8S_BIN/$b" ]] || die "$K8S_BIN/$b is missing; run 'make cluster-up' (it builds the node binaries once)"
 done

@@ -29,6 +29,14 @@ if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   kill "$(cat "$pidfile")"; for ((i = 0; i < 50; i++)); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
 fi
 k get namespace "$OPERATOR_NAMESPACE" >/dev/null 2>&1 || k create namespace "$OPERATOR_NAMESPACE" >/dev/null
+# The charts' operator (make up's default) would share the work; the process registers its own webhooks.
+helm="$HELM_DIR/helm"; [[ -x "$helm" ]] || helm="$(command -v helm || true)"
+for release in kaito-workspace kaito-ragengine; do
+  if [[ -n "$helm" ]] && "$helm" status "$release" -n "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" >/dev/null 2>&1; then
+    log "uninstalling the in-cluster $release (the host process replaces it; 'make up' without KAITO_NODE=off brings it back)"
+    "$helm" uninstall "$release" -n "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" --wait >/dev/null
+  fi
+done
 
 log "starting kaito-operator ($build build; webhooks https://127.0.0.1:$WEBHOOK_PORT, health http://127.0.0.1:$HEALTH_PORT)"
 setsid nohup "$out/kaito-operator" --kubeconfig "$KUBECONFIG_FILE" --bind-address 127.0.0.1 \

@@ -14,8 +14,15 @@ mkdir -p "$LOG_DIR" "$LOCAL_DIR/pids"
 exec 9>"$LOCAL_DIR/.lock"; flock 9   # one 'up' at a time (parallel test assemblies)
 
 # With the real node the API server binds the node's address (pods and the kubelet reach it there, the kubernetes
-# Service points at it); without, loopback.
-if node_enabled; then
+# Service points at it); without, loopback. A running API server keeps the address it was started with.
+apiserver_pid="$(cat "$LOCAL_DIR/pids/kube-apiserver.pid" 2>/dev/null || true)"
+running_ip=""
+if [[ -n "$apiserver_pid" ]] && kill -0 "$apiserver_pid" 2>/dev/null; then
+  running_ip="$(tr '\0' '\n' <"/proc/$apiserver_pid/cmdline" | grep -A1 -x -- '--bind-address' | tail -n1)"
+fi
+if [[ -n "$running_ip" ]]; then
+  api_ip="$running_ip"
+elif node_enabled; then
   api_ip="$NODE_IP"
   if ! ip -o addr show dev "$NODE_IFACE" 2>/dev/null | grep -q " $NODE_IP/"; then
     log "creating the $NODE_IFACE interface ($NODE_IP/32) for the API server and the real node"

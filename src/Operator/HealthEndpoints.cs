@@ -23,6 +23,7 @@ public static class HealthEndpoints
     /// </summary>
     static IResult Ready(OperatorReadiness readiness, InformerHealth informers)
     {
+        if (readiness.ShuttingDown) return Results.Text("shutting down", statusCode: StatusCodes.Status503ServiceUnavailable);
         if (!readiness.WebhooksReady) return Results.Text("webhook certificate or registration pending", statusCode: StatusCodes.Status503ServiceUnavailable);
         var stalled = informers.Stalled(InformerOptions.Default.StalledAfter);
         return stalled.Count == 0

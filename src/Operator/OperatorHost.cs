@@ -40,6 +40,7 @@ public static class OperatorHost
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
         builder.Services.AddHostedService<ReconcilerService>();
+        builder.Services.AddHostedService<ShutdownDelayService>();   // last registered, first stopped
 
         var bind = IPAddress.Parse(options.BindAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -29,7 +29,8 @@ public sealed partial record OperatorOptions(
     bool InferenceSetController = true,
     TimeSpan? InferenceSetScaleDownCooldown = null,
     string PresetRegistry = ModelImages.DefaultRegistry,
-    string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress)
+    string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress,
+    TimeSpan ShutdownDelay = default)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -107,6 +108,17 @@ public sealed partial record OperatorOptions(
         if (RegistryProblem(registry) is { } registryProblem) errors.Add($"--preset-registry \"{registry}\" is not a registry name: {registryProblem}");
         var scaler = Get("keda-scaler-address", KedaAutoscaling.DefaultScalerAddress);
         if (!HostPort().IsMatch(scaler)) errors.Add($"--keda-scaler-address must be host:port (the gRPC service of the external scaler), got \"{scaler}\"");
+        TimeSpan ShutdownDelay()
+        {
+            var text = config["shutdown-delay"];
+            if (text is null) return TimeSpan.Zero;
+            var seconds = text.EndsWith('s') ? text[..^1] : text;
+            if (int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= 60)
+                return TimeSpan.FromSeconds(value);
+            errors.Add($"--shutdown-delay must be whole seconds (0-60, e.g. 5s), got \"{text}\"");
+            return TimeSpan.Zero;
+        }
+
         var options = new OperatorOptions(
             config["kubeconfig"],
             Get("bind-address", "0.0.0.0"),
@@ -131,7 +143,8 @@ public sealed partial record OperatorOptions(
             controllers.Contains("inferenceset") && gates.InferenceSetController,
             Cooldown(),
             registry.TrimEnd('/'),
-            scaler);
+            scaler,
+            ShutdownDelay());
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }

@@ -87,4 +87,7 @@ public sealed partial class WebhookCertificateService(
 public sealed class OperatorReadiness
 {
     public volatile bool WebhooksReady;
+
+    /// <summary>Set on SIGTERM: /readyz fails so the Service stops routing here while the webhooks still answer.</summary>
+    public volatile bool ShuttingDown;
 }

@@ -28,7 +28,7 @@ public sealed class HelmInstallTests : IAsyncLifetime
     {
         plane = await ControlPlane.GetAsync();
         await plane.EnsureOperatorAsync();   // builds the operator binary when `make up` has not
-        await StopMainOperatorAsync();
+        await LocalOperator.StopAsync();   // it would share the work and hide missing permissions
         ns = $"kaito-helm-{suffix}";
     }
 
@@ -39,28 +39,8 @@ public sealed class HelmInstallTests : IAsyncLifetime
         foreach (var release in new[] { Workspace, Rag })
             await Helm.RunAsync("uninstall", release, "-n", ns, "--kubeconfig", plane.KubeconfigPath);
         await plane.KubectlAsync(["delete", "namespace", ns, "kaito-helm-apps-" + suffix, "--ignore-not-found", "--wait=false"]);
-        var restarted = await OperatorProcess.RestartAsync();
+        var restarted = await LocalOperator.StartAsync();
         Assert.True(restarted.Succeeded, "restarting the local operator failed: " + restarted);
-    }
-
-    async Task StopMainOperatorAsync()
-    {
-        var pidFile = RepositoryPaths.Combine(".local", "pids", "kaito-operator.pid");
-        if (File.Exists(pidFile) && int.TryParse(await File.ReadAllTextAsync(pidFile), out var pid))
-        {
-            try
-            {
-                using var main = Process.GetProcessById(pid);
-                main.Kill();
-                await main.WaitForExitAsync();
-            }
-            catch (ArgumentException)
-            {
-                // not running
-            }
-        }
-        // Its webhooks would fail closed while it is down; it registers them again when restarted.
-        await plane.KubectlAsync(["delete", "mutatingwebhookconfiguration,validatingwebhookconfiguration", "kaito-mutating-webhooks", "kaito-validating-webhooks", "--ignore-not-found"]);
     }
 
     async Task<ProcessResult> Kubectl(params string[] args)

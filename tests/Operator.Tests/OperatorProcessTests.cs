@@ -80,6 +80,17 @@ public sealed class OperatorProcessTests
         Assert.Contains("\"path\":\"/inference/adapters/0/strength\"", patch, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await health.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+
+        // Through a Service the API server names the Service's port (443) in the Host header: still answered. On the
+        // plain-HTTP health port the webhook paths do not exist.
+        using var viaService = new HttpRequestMessage(HttpMethod.Post, new Uri("/mutate/workspace.kaito.sh", UriKind.Relative))
+        {
+            Content = new StringContent(review, Encoding.UTF8, "application/json"),
+        };
+        viaService.Headers.Host = "kaito-workspace.kaito-system.svc:443";
+        Assert.Equal(HttpStatusCode.OK, (await https.SendAsync(viaService)).StatusCode);
+        var onHealthPort = await health.PostAsync(new Uri("/mutate/workspace.kaito.sh", UriKind.Relative), new StringContent(review, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, onHealthPort.StatusCode);
         await app.StopAsync();
     }
 
@@ -98,6 +109,7 @@ public sealed class OperatorProcessTests
     [InlineData(new[] { "--preset-registry", "Mirror.example.com/KAITO" }, "--preset-registry \"Mirror.example.com/KAITO\" is not a registry name")]
     [InlineData(new[] { "--keda-scaler-address", "keda-kaito-scaler" }, "--keda-scaler-address must be host:port")]
     [InlineData(new[] { "--register-webhooks", "sometimes" }, "--register-webhooks must be true, ca-bundle or false")]
+    [InlineData(new[] { "--shutdown-delay", "forever" }, "--shutdown-delay must be whole seconds (0-60, e.g. 5s)")]
     public void Bad_flags_fail_at_startup_with_the_reason(string[] args, string expected)
     {
         var error = Assert.Throws<OptionsException>(() => OperatorHost.Build(args));

@@ -79,8 +79,8 @@ public sealed class ControlPlane
     bool operatorReady;
 
     /// <summary>
-    /// Makes sure the operator with its admission webhooks serves this control plane: reuses the one
-    /// `make up` started, else builds and starts it (hack/local-cluster/operator.sh).
+    /// Makes sure the operator with its admission webhooks serves this control plane: reuses the one `make up`
+    /// started, else starts it as `make up` would (the real node and the charts, or with KAITO_NODE=off a host process).
     /// </summary>
     public async Task EnsureOperatorAsync()
     {
@@ -96,26 +96,49 @@ public sealed class ControlPlane
                 operatorReady = true;
                 return;
             }
-            var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            try
-            {
-                operatorReady = (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                operatorReady = false;
-            }
+            operatorReady = LocalOperator.InCluster ? await ClusterOperatorReadyAsync() : await ProcessOperatorReadyAsync();
             if (operatorReady) return;
             var simulator = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "simulator.sh")], timeout: TimeSpan.FromMinutes(5));
             if (!simulator.Succeeded) throw new InvalidOperationException("The GPU simulator did not start (run `make up`):\n" + simulator.StdErr);
-            var started = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh")], timeout: TimeSpan.FromMinutes(5));
-            if (!started.Succeeded) throw new InvalidOperationException("The operator did not start (run `make up`; log in .local/logs/kaito-operator.log):\n" + started.StdErr);
+            if (Environment.GetEnvironmentVariable("KAITO_NODE") == "off")
+            {
+                var started = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "operator.sh")], timeout: TimeSpan.FromMinutes(5));
+                if (!started.Succeeded) throw new InvalidOperationException("The operator did not start (run `make up`; log in .local/logs/kaito-operator.log):\n" + started.StdErr);
+            }
+            else
+            {
+                foreach (var script in new[] { "node-up.sh", "install.sh" })
+                {
+                    var step = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", script)], timeout: TimeSpan.FromMinutes(15));
+                    if (!step.Succeeded) throw new InvalidOperationException($"hack/local-cluster/{script} failed (run `make up`; logs in .local/logs):\n" + step.StdErr);
+                }
+            }
             operatorReady = true;
         }
         finally
         {
             OperatorGate.Release();
+        }
+    }
+
+    async Task<bool> ClusterOperatorReadyAsync()
+    {
+        var available = await KubectlAsync(["wait", "-n", LocalOperator.Namespace, "--for=condition=Available", "--timeout=5s",
+            $"deployment/{LocalOperator.WorkspaceRelease}", $"deployment/{LocalOperator.RagEngineRelease}"]);
+        return available.Succeeded && (await LocalOperator.WaitForAdmissionAsync(TimeSpan.FromSeconds(5))).Succeeded;
+    }
+
+    static async Task<bool> ProcessOperatorReadyAsync()
+    {
+        var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 

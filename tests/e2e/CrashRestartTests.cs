@@ -51,9 +51,9 @@ public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifet
         for (var round = 0; round < 20; round++)
         {
             await Task.Delay(random.Next(50, 1500));
-            await OperatorProcess.KillAsync();
+            await LocalOperator.KillAsync();
             await AssertNoDuplicatesAsync(ns.Name, targets);
-            var restarted = await OperatorProcess.RestartAsync();
+            var restarted = await LocalOperator.RestartAsync();
             Assert.True(restarted.Succeeded, restarted.ToString());
         }
 

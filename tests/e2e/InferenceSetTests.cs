@@ -192,10 +192,10 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         for (var round = 0; round < 5; round++)
         {
             await Task.Delay(random.Next(50, 800));
-            await OperatorProcess.KillAsync();
+            await LocalOperator.KillAsync();
             Assert.True((await ChildrenAsync(ns.Name)).Count <= 4);
             Assert.True(await NodeClaimsAsync(ns.Name) <= 4);
-            var restarted = await OperatorProcess.RestartAsync();
+            var restarted = await LocalOperator.RestartAsync();
             Assert.True(restarted.Succeeded, restarted.ToString());
         }
         await WaitReadyAsync(ns.Name, 4);

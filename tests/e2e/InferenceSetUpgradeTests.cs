@@ -21,7 +21,7 @@ public sealed class InferenceSetUpgradeTests(ControlPlaneFixture fixture, ITestO
     ControlPlane Plane => fixture.Plane;
 
     static Task<ProcessResult> RestartOperatorAsync(string? registry) =>
-        OperatorProcess.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = registry ?? "" });
+        LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = registry ?? "" });
 
     public Task InitializeAsync() => Plane.EnsureOperatorAsync();
 

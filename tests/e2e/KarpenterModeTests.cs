@@ -15,7 +15,7 @@ public sealed class KarpenterModeTests(ControlPlaneFixture fixture) : IAsyncLife
     ControlPlane Plane => fixture.Plane;
 
     static Task<ProcessResult> RestartOperatorAsync(string provisioner) =>
-        OperatorProcess.RestartAsync(new Dictionary<string, string> { ["KAITO_NODE_PROVISIONER"] = provisioner });
+        LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_NODE_PROVISIONER"] = provisioner });
 
     public async Task InitializeAsync()
     {

@@ -14,11 +14,10 @@ public sealed class MetricsTests(ControlPlaneFixture fixture) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    static async Task<string> ScrapeAsync()
+    static async Task<string> ScrapeAsync(string release = LocalOperator.WorkspaceRelease)
     {
-        var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        return await http.GetStringAsync(new Uri(await LocalOperator.HealthAddressAsync(release), "/metrics"));
     }
 
     static double Value(string text, string series)
@@ -43,9 +42,12 @@ public sealed class MetricsTests(ControlPlaneFixture fixture) : IAsyncLifetime
         {
             "controller_runtime_reconcile_total", "controller_runtime_reconcile_errors_total", "controller_runtime_reconcile_time_seconds",
             "controller_runtime_active_workers", "controller_runtime_max_concurrent_reconciles", "workqueue_depth", "workqueue_adds_total",
-            "workqueue_retries_total", "workqueue_queue_duration_seconds", "workqueue_work_duration_seconds", "kaito_workspaces", "kaito_ragengines",
+            "workqueue_retries_total", "workqueue_queue_duration_seconds", "workqueue_work_duration_seconds", "kaito_workspaces",
         })
             Assert.Contains($"# TYPE {name} ", text, StringComparison.Ordinal);
+        // The RAGEngine gauge comes from the operator that runs that controller (its own Deployment in the cluster).
+        var rag = LocalOperator.InCluster ? await ScrapeAsync(LocalOperator.RagEngineRelease) : text;
+        Assert.Contains("# TYPE kaito_ragengines ", rag, StringComparison.Ordinal);
         Assert.True(Value(text, "workqueue_adds_total{name=\"workspace\"}") > before);
         Assert.True(Value(text, "controller_runtime_reconcile_total{controller=\"workspace\",result=\"success\"}")
             + Value(text, "controller_runtime_reconcile_total{controller=\"workspace\",result=\"requeue_after\"}") > 0);

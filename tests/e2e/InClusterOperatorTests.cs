@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Kaito.Testing;
+using Xunit.Abstractions;
+
+namespace Kaito.E2E.Tests;
+
+/// <summary>
+/// The operator as users run it (make up's default): its image built by docker, the charts installed by helm, pods on
+/// the real node. A rollout to a rebuilt image under a stream of admissions, two replicas losing their leader to a
+/// forced pod deletion and to a container killed by the runtime, a cold start of the default certificate mode, logs and
+/// metrics through the cluster, and the image's own strictness. It rolls and reconfigures the operator, so `make test`
+/// runs it on its own (Category=Exclusive).
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+[Trait("Requires", "LocalControlPlane")]
+[Trait("Category", "Exclusive")]
+public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    const string Docker = "/usr/bin/docker";
+    const string DockerHost = "unix:///run/kaito-node/docker.sock";
+    static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+
+    ControlPlane Plane => fixture.Plane;
+
+    public async Task InitializeAsync()
+    {
+        await Plane.EnsureOperatorAsync();
+        Assert.True(LocalOperator.InCluster, "these tests need the operator in the cluster: run `make up` without KAITO_NODE=off");
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Back to what `make up` installs (one replica, the image of the current build), whatever a test left.
+        var restored = await LocalOperator.StartAsync();
+        Assert.True(restored.Succeeded, restored.ToString());
+    }
+
+    async Task<string> DeployedImageAsync() =>
+        (await Plane.KubectlAsync(["get", "deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace,
+            "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).StdOut.Trim();
+
+    [Fact]
+    public async Task Helm_upgrade_to_a_rebuilt_image_rolls_the_operator_with_no_failed_admission()
+    {
+        var before = await DeployedImageAsync();
+        var build = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "image.sh"), "--no-build", "--variant", "rollout"],
+            timeout: TimeSpan.FromMinutes(5));
+        Assert.True(build.Succeeded, build.ToString());
+        var rebuilt = build.StdOut.Trim().Split('\n')[^1];
+        Assert.NotEqual(before, rebuilt);
+
+        await using var ns = await Plane.CreateNamespaceAsync("rollout");
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        var admitted = 0;
+        var loop = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                // Server-side dry runs: every one passes both webhooks, none leaves a Workspace behind.
+                var applied = await Plane.KubectlAsync(["apply", "--dry-run=server", "-n", ns.Name, "-f", "-"], Workspace($"rollout-{i}"));
+                if (applied.Succeeded) admitted++;
+                else lock (failures) failures.Add(applied.StdErr.Trim());
+            }
+        });
+        var upgrade = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "install.sh"), "--image", rebuilt],
+            timeout: TimeSpan.FromMinutes(5));
+        // A few more admissions after helm returns: the old pod is still draining then.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.True(upgrade.Succeeded, upgrade.ToString());
+        Assert.Equal(rebuilt, await DeployedImageAsync());
+        var pods = await LocalOperator.PodsAsync();
+        Assert.Single(pods);
+        var running = (await Plane.KubectlAsync(["get", "pod", pods[0].Name, "-n", LocalOperator.Namespace, "-o", "jsonpath={.spec.containers[0].image}"])).StdOut.Trim();
+        Assert.Equal(rebuilt, running);
+        output.WriteLine($"{admitted} Workspaces admitted during the rollout to {rebuilt}; {failures.Count} failed");
+        Assert.True(admitted > 10, $"only {admitted} admissions ran during the rollout");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Two_replicas_keep_one_leader_and_the_standby_leads_after_a_forced_deletion_and_a_runtime_kill()
+    {
+        var scaled = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_OPERATOR_REPLICAS"] = "2" });
+        Assert.True(scaled.Succeeded, scaled.ToString());
+        var pods = await Eventually.WaitAsync(async () => await LocalOperator.PodsAsync() is { Count: 2 } p && p.All(x => x.Ready) ? p : null,
+            TimeSpan.FromMinutes(2), "two Ready operator pods");
+        var leader = await Eventually.WaitAsync(() => LocalOperator.LeaderPodAsync(), TimeSpan.FromMinutes(1), "a leader");
+        Assert.Contains(pods, p => p.Name == leader);
+        // Exactly one of them reconciles: only the leader's log says it became leader.
+        foreach (var pod in pods)
+        {
+            var log = await Plane.KubectlAsync(["logs", pod.Name, "-n", LocalOperator.Namespace]);
+            Assert.Equal(pod.Name == leader, log.StdOut.Contains("became leader", StringComparison.Ordinal));
+        }
+
+        await using var ns = await Plane.CreateNamespaceAsync("failover");
+        var created = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], Workspace("failover-a"));
+        Assert.True(created.Succeeded, created.ToString());
+
+        // 1. The leader pod force-deleted while it reconciles: a surviving pod takes the Lease.
+        var deleted = await Plane.KubectlAsync(["delete", "pod", leader, "-n", LocalOperator.Namespace, "--grace-period=0", "--force"]);
+        Assert.True(deleted.Succeeded, deleted.ToString());
+        var clock = Stopwatch.StartNew();
+        var next = await Eventually.WaitAsync(async () => await LocalOperator.LeaderPodAsync() is { } l && l != leader ? l : null,
+            TimeSpan.FromMinutes(2), "another pod to take the Lease after the leader pod was deleted");
+        output.WriteLine($"forced deletion of {leader}: {next} leads after {clock.Elapsed.TotalSeconds:0.0}s (Lease duration {LeaseDuration.TotalSeconds}s)");
+        Assert.Contains(pods, p => p.Name == next);   // the standby, not the replacement pod
+
+        // 2. The new leader's container killed by the runtime (SIGKILL through containerd): the Lease moves or the
+        //    restarted container resumes it; either way a live pod leads and its container restarted.
+        var containerId = (await Plane.KubectlAsync(["get", "pod", next, "-n", LocalOperator.Namespace, "-o", "jsonpath={.status.containerStatuses[0].containerID}"]))
+            .StdOut.Trim().Replace("containerd://", "", StringComparison.Ordinal);
+        Assert.NotEmpty(containerId);
+        var restartsBefore = (await LocalOperator.PodsAsync()).Single(p => p.Name == next).RestartCount;
+        var killed = await ProcessRunner.RunAsync("ctr", ["--address", "/run/kaito-node/containerd.sock", "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", containerId]);
+        Assert.True(killed.Succeeded, killed.ToString());
+        clock.Restart();
+        var renewedAfterKill = await Eventually.WaitAsync(async () =>
+        {
+            var lease = JsonNode.Parse((await Plane.KubectlAsync(["get", "lease", $"{LocalOperator.WorkspaceRelease}-leader", "-n", LocalOperator.Namespace, "-o", "json"])).StdOut)!;
+            var renew = DateTimeOffset.Parse(lease["spec"]!["renewTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+            var holder = await LocalOperator.LeaderPodAsync();
+            var live = await LocalOperator.PodsAsync();
+            return renew > DateTimeOffset.UtcNow - TimeSpan.FromSeconds(5) && live.Any(p => p.Name == holder && p.Ready)
+                && live.Single(p => p.Name == next).RestartCount > restartsBefore ? holder : null;
+        }, TimeSpan.FromMinutes(3), "a live pod to renew the Lease after the leader's container was killed");
+        output.WriteLine($"runtime kill of {next}'s container: {renewedAfterKill} leads, {clock.Elapsed.TotalSeconds:0.0}s later");
+
+        // Through both: the Workspace converges with exactly the NodeClaims it needs.
+        var converged = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", "--timeout=180s", "workspace/failover-a"]);
+        Assert.True(converged.Succeeded, converged.ToString());
+        var target = int.Parse((await Plane.KubectlAsync(["get", "workspace", "failover-a", "-n", ns.Name, "-o", "jsonpath={.status.targetNodeCount}"])).StdOut.Trim(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        var claims = (await Plane.KubectlAsync(["get", "nodeclaims", "-l", $"kaito.sh/workspace=failover-a,kaito.sh/workspacenamespace={ns.Name}", "-o", "name"])).StdOut
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(target, claims.Length);
+    }
+
+    [Fact]
+    public async Task The_default_certificate_mode_serves_admission_from_a_cold_start()
+    {
+        var secret = $"{LocalOperator.WorkspaceRelease}-webhook-cert";
+        await LocalOperator.StopAsync();
+        Assert.True((await Plane.KubectlAsync(["delete", "secret", secret, "-n", LocalOperator.Namespace, "--ignore-not-found"])).Succeeded);
+
+        // helm upgrade restores the webhook configurations (without a CA bundle) and the replicas; the new pod writes a
+        // new CA and certificate into the Secret and the CA into the configurations.
+        var started = await LocalOperator.StartAsync();
+        Assert.True(started.Succeeded, started.ToString());
+        var ca = (await Plane.KubectlAsync(["get", "secret", secret, "-n", LocalOperator.Namespace, "-o", "jsonpath={.data.ca\\.crt}"])).StdOut.Trim();
+        Assert.NotEmpty(ca);
+        foreach (var kind in new[] { "mutating", "validating" })
+        {
+            var bundle = (await Plane.KubectlAsync(["get", $"{kind}webhookconfiguration", $"{LocalOperator.WorkspaceRelease}-{kind}-webhooks",
+                "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}"])).StdOut.Trim();
+            Assert.Equal(ca, bundle);
+        }
+        var denied = await Plane.KubectlAsync(["apply", "--dry-run=server", "-f", "-"], Workspace("cold-start", "Standard_NC6s_v4"));
+        Assert.False(denied.Succeeded);
+        Assert.Contains("resource.instanceType", denied.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logs_and_metrics_reach_through_the_cluster_and_the_pod_runs_locked_down()
+    {
+        var logs = await Plane.KubectlAsync(["logs", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--tail=20"]);
+        Assert.True(logs.Succeeded, logs.ToString());
+        var lines = logs.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+            Assert.NotNull(JsonNode.Parse(line)?["LogLevel"]);
+
+        var metrics = await Plane.KubectlAsync(["get", "--raw",
+            $"/api/v1/namespaces/{LocalOperator.Namespace}/services/{LocalOperator.WorkspaceRelease}:metrics/proxy/metrics"]);
+        Assert.True(metrics.Succeeded, metrics.ToString());
+        Assert.Contains("# TYPE controller_runtime_reconcile_total counter", metrics.StdOut, StringComparison.Ordinal);
+
+        var pod = JsonNode.Parse((await Plane.KubectlAsync(["get", "pods", "-n", LocalOperator.Namespace, "-l",
+            $"app.kubernetes.io/instance={LocalOperator.WorkspaceRelease}", "-o", "json"])).StdOut)!["items"]![0]!;
+        Assert.Equal("kaito-node", pod["spec"]!["nodeName"]!.GetValue<string>());
+        Assert.Equal(LocalOperator.WorkspaceRelease, pod["spec"]!["serviceAccountName"]!.GetValue<string>());
+        var security = pod["spec"]!["containers"]![0]!["securityContext"]!;
+        Assert.True(security["readOnlyRootFilesystem"]!.GetValue<bool>());
+        Assert.False(security["allowPrivilegeEscalation"]!.GetValue<bool>());
+        Assert.Equal(65532, pod["spec"]!["securityContext"]!["runAsUser"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_image_has_no_shell_and_runs_as_a_non_root_user()
+    {
+        var image = await DeployedImageAsync();
+        var user = await ProcessRunner.RunAsync(Docker, ["-H", DockerHost, "image", "inspect", image, "--format", "{{.Config.User}}"]);
+        Assert.True(user.Succeeded, user.ToString());
+        Assert.Equal("65532:65532", user.StdOut.Trim());
+        foreach (var shell in new[] { "/bin/sh", "/bin/bash", "/usr/bin/apt-get", "/usr/bin/dpkg" })
+        {
+            var run = await ProcessRunner.RunAsync(Docker, ["-H", DockerHost, "run", "--rm", "--network", "none", "--entrypoint", shell, image, "-c", "true"]);
+            Assert.False(run.Succeeded, $"{shell} ran in {image}");
+        }
+        // The executable itself starts there: a bad flag is refused by name, which needs the C library and runtime to load.
+        var flag = await ProcessRunner.RunAsync(Docker, ["-H", DockerHost, "run", "--rm", "--network", "none", image, "--workers", "0"]);
+        Assert.False(flag.Succeeded);
+        Assert.Contains("--workers", flag.StdOut + flag.StdErr, StringComparison.Ordinal);
+    }
+
+    static string Workspace(string name, string sku = "Standard_NC6s_v3", string preset = "phi-3-mini-4k-instruct") => $$$"""
+        apiVersion: kaito.sh/v1beta1
+        kind: Workspace
+        metadata: {name: {{{name}}}}
+        resource:
+          instanceType: {{{sku}}}
+          labelSelector: {matchLabels: {apps: {{{name}}}}}
+        inference:
+          preset: {name: {{{preset}}}}
+        """;
+}
