@@ -13,6 +13,9 @@ done
 for link in "$NODE_IFACE" "$CNI_BRIDGE"; do ip link show "$link" >/dev/null 2>&1 && left+=("network interface $link"); done
 [[ -e "$NODE_RUN" ]] && left+=("directory $NODE_RUN")
 for d in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/docker; do [[ -d "$d" ]] && left+=("cgroup $d"); done
+if [[ -f "$NODE_DIR/created-paths.removed" ]]; then
+  while read -r p; do [[ -e "$p" ]] && left+=("$p (created by the node's programs)"); done <"$NODE_DIR/created-paths.removed"
+fi
 if [[ -f "$NODE_DIR/sysctl.restored" ]]; then
   while IFS='=' read -r key value; do
     now="$(sysctl -n "$key")"; [[ "$now" == "$value" ]] || left+=("sysctl $key=$now (was $value)")

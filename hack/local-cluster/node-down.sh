@@ -70,7 +70,7 @@ done
 
 if [[ -f "$NODE_DIR/created-paths" ]]; then   # paths the node's programs create outside our directories
   while read -r p; do rm -rf "$p"; done <"$NODE_DIR/created-paths"
-  rm -f "$NODE_DIR/created-paths"
+  mv -f "$NODE_DIR/created-paths" "$NODE_DIR/created-paths.removed"   # check-clean.sh checks they stay gone
 fi
 rm -rf "$NODE_RUN"
 

@@ -46,8 +46,9 @@ wait_for() { # name seconds command...
 # Sysctls: the values found before the first start are what node-down.sh puts back.
 if [[ ! -f "$NODE_DIR/sysctl.before" ]]; then
   for s in "${NODE_SYSCTLS[@]}"; do echo "$s=$(sysctl -n "$s")"; done >"$NODE_DIR/sysctl.before"
-  # Paths outside our directories that the kubelet and containerd create (container logs, shim sockets).
-  for p in /var/log/pods /var/log/containers /run/containerd; do [[ -e "$p" ]] || echo "$p"; done >"$NODE_DIR/created-paths"
+  # Paths outside our directories that the kubelet, containerd and dockerd create whatever their flags say (container
+  # logs, the device plugin socket directory, shim sockets, dockerd's plugin directory).
+  for p in /var/log/pods /var/log/containers /var/lib/kubelet /run/containerd /run/docker; do [[ -e "$p" ]] || echo "$p"; done >"$NODE_DIR/created-paths"
 fi
 
 log "node: containerd (CRI on $CONTAINERD_SOCK)"
