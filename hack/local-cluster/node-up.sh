@@ -29,7 +29,9 @@ start() { # name command...
 fail() { # name message: the step's last log lines, then how to fall back
   local name="$1"; shift
   printf '\n--- last lines of %s ---\n' "$LOG_DIR/$name.log" >&2
-  grep -iE 'error|fail|fatal|denied|unable' "$LOG_DIR/$name.log" 2>/dev/null | tail -n 8 >&2 || tail -n 8 "$LOG_DIR/$name.log" >&2
+  # klog's E and F lines, and the words other programs use for what stopped them.
+  grep -E '^[EF][0-9]{4} |[Ee]rror|[Ff]ail|[Ff]atal|denied|[Uu]nable|in use' "$LOG_DIR/$name.log" 2>/dev/null | tail -n 8 >&2 \
+    || tail -n 8 "$LOG_DIR/$name.log" >&2
   printf -- '---\n' >&2
   die "$name: $*. Fix it and run 'make up' again, or fall back to the operator as a host process with no real node: KAITO_NODE=off make up"
 }

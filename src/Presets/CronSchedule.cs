@@ -91,9 +91,19 @@ public sealed partial class CronSchedule
 
     /// <summary>Whether <paramref name="window"/> (schedule and duration, default 4h) is open at <paramref name="utc"/>; false when it is malformed.</summary>
     public static bool IsOpen(MaintenanceWindow? window, DateTime utc) =>
-        window is not null && Parse(window.Schedule).Schedule is { } schedule
-        && GoDuration.Parse(window.Duration ?? DefaultWindow) is { } duration && duration > TimeSpan.Zero
-        && schedule.OpenSince(utc, duration) is not null;
+        window is not null && Window(window, utc, TimeSpan.Zero).Open;
+
+    /// <summary>
+    /// Whether <paramref name="window"/> is open at <paramref name="utc"/>, and if not when it next opens within
+    /// <paramref name="horizon"/>; from one parse. A malformed window is never open and never opens.
+    /// </summary>
+    public static (bool Open, DateTime? NextStart) Window(MaintenanceWindow window, DateTime utc, TimeSpan horizon)
+    {
+        if (Parse(window.Schedule).Schedule is not { } schedule
+            || GoDuration.Parse(window.Duration ?? DefaultWindow) is not { } duration || duration <= TimeSpan.Zero)
+            return (false, null);
+        return schedule.OpenSince(utc, duration) is not null ? (true, null) : (false, schedule.NextFiring(utc, horizon));
+    }
 
     /// <summary>KAITO's default maintenance window length.</summary>
     public const string DefaultWindow = "4h";

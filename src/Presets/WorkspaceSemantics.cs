@@ -44,7 +44,10 @@ public static class WorkspaceSemantics
     public static string? PresetName(Workspace workspace) => workspace.Inference?.Preset?.Name ?? workspace.Tuning?.Preset?.Name;
 
     /// <summary>The catalog's model for the Workspace's preset; null for a custom template or an unknown name.</summary>
-    public static ModelPreset? Model(Workspace workspace) => PresetName(workspace) is { } name ? ModelCatalog.Default.Find(name) : null;
+    public static ModelPreset? Model(Workspace workspace) => Model(PresetName(workspace));
+
+    /// <summary>The catalog's model of that preset name (an InferenceSet template's, say); null when absent or unknown.</summary>
+    public static ModelPreset? Model(string? presetName) => presetName is null ? null : ModelCatalog.Default.Find(presetName);
 
     /// <summary>The tuning method, lower-cased (null for inference).</summary>
     public static string? TuningMethod(Workspace workspace) => workspace.Tuning is null ? null : TuningMethod(workspace.Tuning.Method);

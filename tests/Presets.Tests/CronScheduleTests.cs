@@ -71,6 +71,16 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void A_closed_window_says_when_it_opens_next_within_the_horizon()
+    {
+        var window = new MaintenanceWindow { Schedule = "0 2 * * 6", Duration = "90m" };
+        Assert.Equal((false, At("2026-12-05T02:00:00")), CronSchedule.Window(window, At("2026-12-05T01:15:00"), TimeSpan.FromHours(1)));
+        Assert.Equal((false, (DateTime?)null), CronSchedule.Window(window, At("2026-12-05T00:30:00"), TimeSpan.FromHours(1)));
+        Assert.Equal((true, (DateTime?)null), CronSchedule.Window(window, At("2026-12-05T02:10:00"), TimeSpan.FromHours(1)));
+        Assert.Equal((false, (DateTime?)null), CronSchedule.Window(new MaintenanceWindow { Schedule = "bad" }, At("2026-12-05T01:15:00"), TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
     public void The_next_firing_is_found_within_the_horizon_only()
     {
         var schedule = CronSchedule.Parse("30 * * * *").Schedule!;

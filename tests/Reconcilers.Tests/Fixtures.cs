@@ -30,11 +30,13 @@ static class Fixtures
     }
 
     /// <summary>Every manifest the operator would create for the RAGEngine under node auto-provisioning on azure.</summary>
-    public static string Render(RAGEngine rag)
+    public static string Render(RAGEngine rag) => Yaml(Documents(rag, new ReconcilerSettings()));
+
+    /// <summary>The manifests the RAGEngine reconciler writes for <paramref name="rag"/> under <paramref name="settings"/>.</summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Documents(RAGEngine rag, ReconcilerSettings settings)
     {
-        var settings = new ReconcilerSettings();
         var compute = Kaito.Reconcilers.RAGEngines.RAGEnginePlanner.Plan(rag, settings);
-        var documents = new List<object>();
+        var documents = new List<IKubernetesObject<V1ObjectMeta>>();
         if (compute.ProvisionNodeClaim) documents.Add(Kaito.Reconcilers.RAGEngines.RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud));
         var workload = RAGEngineManifests.Build(rag, new RAGEngineWorkloadPlan
         {
@@ -47,8 +49,11 @@ static class Fixtures
         if (workload.DefaultGuardrails is not null) documents.Add(workload.DefaultGuardrails);
         documents.Add(workload.Deployment);
         documents.Add(workload.Service);
-        return string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
+        return documents;
     }
+
+    static string Yaml(IEnumerable<object> documents) =>
+        string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
 
     /// <summary>
     /// The reconciler's own plan (<see cref="WorkspacePlanner"/>, gpu-provisioner on azure), with the NodeClaims' names as
@@ -62,12 +67,23 @@ static class Fixtures
     }
 
     /// <summary>Every manifest the operator would create for the workspace, as one multi-document YAML stream.</summary>
-    public static string Render(Workspace workspace)
+    public static string Render(Workspace workspace) =>
+        Yaml(Documents(workspace, new ReconcilerSettings())
+            ?? throw new InvalidOperationException($"no plan for {workspace.Metadata.Name}: {WorkspacePlanner.Plan(workspace, new ReconcilerSettings(), []).Problem}"));
+
+    /// <summary>
+    /// The manifests the Workspace reconciler writes for <paramref name="workspace"/> under <paramref name="settings"/>
+    /// (NodeClaims or a Karpenter NodePool, then the tuning Job or the inference workload and Services), planned by
+    /// the reconciler's own planner with the NodeClaims' names as its nodes; null when the planner has no plan.
+    /// </summary>
+    public static IReadOnlyList<IKubernetesObject<V1ObjectMeta>>? Documents(Workspace workspace, ReconcilerSettings settings)
     {
-        var plan = PlanFor(workspace);
-        var documents = new List<object>();
-        for (var i = 0; i < plan.Nodes; i++)
-            documents.Add(NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, "azure"));
+        var planned = WorkspacePlanner.Plan(workspace, settings, []);
+        if (planned.Workload is null) return null;
+        var plan = planned.Workload with { NodeNames = [.. Enumerable.Range(0, planned.TargetNodes).Select(i => NodeClaimManifests.Name(workspace, i))] };
+        var documents = new List<IKubernetesObject<V1ObjectMeta>>();
+        if (settings.Karpenter) documents.Add(NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, planned.TargetNodes));
+        else documents.AddRange(Enumerable.Range(0, planned.TargetNodes).Select(i => NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, settings.Cloud)));
         if (workspace.Tuning is not null)
         {
             var tuning = TuningManifests.Build(workspace, plan);
@@ -77,11 +93,11 @@ static class Fixtures
         else
         {
             var inference = InferenceManifests.Build(workspace, plan);
-            documents.Add((object?)inference.Deployment ?? inference.StatefulSet!);
+            documents.Add((IKubernetesObject<V1ObjectMeta>?)inference.Deployment ?? inference.StatefulSet!);
             documents.Add(inference.Service);
             if (inference.HeadlessService is not null) documents.Add(inference.HeadlessService);
         }
-        return string.Join("---\n", documents.Select(d => KubernetesYaml.Serialize(d).TrimEnd('\n') + "\n"));
+        return documents;
     }
 
     /// <summary>A small inference workspace for focused tests.</summary>

@@ -154,26 +154,8 @@ public sealed class ManifestFuzzTests(ITestOutputHelper output)
             var settings = new ReconcilerSettings(Provisioning: generator.Chance(25) ? NodeProvisioning.Karpenter : NodeProvisioning.GpuProvisioner,
                 PresetRegistry: generator.Pick([ModelImages.DefaultRegistry, "mirror.example.com:5000/kaito"]));
             var what = $"case {i} ({KubernetesJson.Serialize(workspace)})";
-            var plan = WorkspacePlanner.Plan(workspace, settings, []);
-            if (plan.Workload is null) continue;
+            if (Fixtures.Documents(workspace, settings) is not { } documents) continue;
             built++;
-            var documents = new List<IKubernetesObject<V1ObjectMeta>>();
-            var nodes = plan.Workload with { NodeNames = [.. Enumerable.Range(0, plan.TargetNodes).Select(n => NodeClaimManifests.Name(workspace, n))] };
-            if (settings.Karpenter) documents.Add(NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, plan.TargetNodes));
-            else documents.AddRange(Enumerable.Range(0, plan.TargetNodes).Select(n => NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, n, settings.Cloud)));
-            if (workspace.Tuning is not null)
-            {
-                var tuning = TuningManifests.Build(workspace, nodes);
-                if (tuning.TrainingConfig is not null) documents.Add(tuning.TrainingConfig);
-                documents.Add(tuning.Job);
-            }
-            else
-            {
-                var inference = InferenceManifests.Build(workspace, nodes);
-                documents.Add((IKubernetesObject<V1ObjectMeta>?)inference.Deployment ?? inference.StatefulSet!);
-                documents.Add(inference.Service);
-                if (inference.HeadlessService is not null) documents.Add(inference.HeadlessService);
-            }
             foreach (var document in documents) Acceptable(document, what);
         }
         output.WriteLine($"{accepted} accepted by admission, {built} planned and built");
@@ -195,20 +177,8 @@ public sealed class ManifestFuzzTests(ITestOutputHelper output)
             if (!(await validator.ValidateCreateAsync(rag, CancellationToken.None)).Allowed) continue;
             accepted++;
             var settings = new ReconcilerSettings();
-            var compute = RAGEnginePlanner.Plan(rag, settings);
             var what = $"case {i} ({KubernetesJson.Serialize(rag)})";
-            var workload = RAGEngineManifests.Build(rag, new RAGEngineWorkloadPlan
-            {
-                Image = settings.RagImage,
-                Gpus = compute.Gpus,
-                NodeNames = compute.NeedsGpuNode ? [RAGEngineNodeClaims.Name(rag)] : [],
-                NodeSelector = compute.CpuNodeSelector,
-            });
-            if (compute.ProvisionNodeClaim) Acceptable(RAGEngineNodeClaims.Build(rag, compute.InstanceType!, settings.Cloud), what);
-            Acceptable(workload.Config, what);
-            if (workload.DefaultGuardrails is not null) Acceptable(workload.DefaultGuardrails, what);
-            Acceptable(workload.Deployment, what);
-            Acceptable(workload.Service, what);
+            foreach (var document in Fixtures.Documents(rag, settings)) Acceptable(document, what);
         }
         output.WriteLine($"{accepted} accepted by admission and built");
         Assert.True(accepted >= Count / 3, $"only {accepted} of {Count} generated RAGEngines were accepted");

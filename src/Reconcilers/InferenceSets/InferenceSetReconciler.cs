@@ -99,7 +99,7 @@ public sealed partial class InferenceSetReconciler(
         // Child events bring the next pass; the poll is a safety net while replicas are still coming or going.
         var settled = seen.Current.Count == desired && seen.Current.All(c => c.Ready && c.Hash == hash && !c.Deleting) && !upgrade.Replacing && surges.Count == 0;
         TimeSpan? wait = settled ? null : WaitingPoll;
-        foreach (var other in new[] { coolingFor, upgrade.WaitForWindow(set, now), autoscaler.RecheckSoon ? SetScaledObject.Recheck : null })
+        foreach (var other in new[] { coolingFor, upgrade.WaitForWindow, autoscaler.RecheckSoon ? SetScaledObject.Recheck : null })
         {
             if (other is { } delay && (wait is null || delay < wait)) wait = delay;
         }

@@ -10,7 +10,7 @@ namespace Kaito.Reconcilers.InferenceSets;
 /// drifted; while the maintenance window is open (always, without one) drifted Workspaces are replaced like those of
 /// an older template: InPlace within updateStrategy's maxUnavailable, Surge only while an extra replica serves.
 /// </summary>
-public sealed record SetUpgrade(bool Enabled, bool Surge, string? CurrentImage, bool WindowOpen, IReadOnlyList<SetChild> Drifted, IReadOnlyList<SetChild> Unpinned)
+public sealed record SetUpgrade(bool Enabled, bool Surge, string? CurrentImage, bool WindowOpen, TimeSpan? UntilWindow, IReadOnlyList<SetChild> Drifted, IReadOnlyList<SetChild> Unpinned)
 {
     /// <summary>Marks the extra Workspace a Surge upgrade adds; it goes once nothing is drifted.</summary>
     public const string SurgeLabel = "inferenceset.kaito.sh/surge";
@@ -22,13 +22,13 @@ public sealed record SetUpgrade(bool Enabled, bool Surge, string? CurrentImage, 
     {
         var spec = set.Spec?.AutoUpgrade;
         var enabled = spec?.Enabled == true;
-        var model = set.Spec?.Template?.Inference?.Preset?.Name is { } name ? ModelCatalog.Default.Find(name) : null;
-        var current = model is null ? null : images.For(model);
+        var current = WorkspaceSemantics.Model(set.Spec?.Template?.Inference?.Preset?.Name) is { } model ? images.For(model) : null;
         var live = children.Where(c => !c.Deleting).ToList();
         var drifted = current is null ? [] : live.Where(c => ModelImages.Pinned(c.Workspace) is { } pin && pin != current).ToList();
         var unpinned = enabled && current is not null ? live.Where(c => ModelImages.Pinned(c.Workspace) is null).ToList() : [];
-        var open = spec?.MaintenanceWindow is not { } window || CronSchedule.IsOpen(window, now);
-        return new(enabled, spec?.Strategy == "Surge", current, open, drifted, unpinned);
+        // One parse of the schedule per pass: whether the window is open, else when it opens next (within Lookahead).
+        var (open, next) = spec?.MaintenanceWindow is { } window ? CronSchedule.Window(window, now, Lookahead) : (true, null);
+        return new(enabled, spec?.Strategy == "Surge", current, open, next is { } at ? at - now : null, drifted, unpinned);
     }
 
     /// <summary>The image new Workspaces are pinned to, or null when they follow the catalog.</summary>
@@ -40,10 +40,5 @@ public sealed record SetUpgrade(bool Enabled, bool Surge, string? CurrentImage, 
     public static bool IsSurge(SetChild child) => child.Workspace.Metadata.Labels?.ContainsKey(SurgeLabel) == true;
 
     /// <summary>When to look again for a window to open, when drift waits for one.</summary>
-    public TimeSpan? WaitForWindow(InferenceSet set, DateTime now)
-    {
-        if (!Enabled || WindowOpen || Drifted.Count == 0) return null;
-        var next = CronSchedule.Parse(set.Spec?.AutoUpgrade?.MaintenanceWindow?.Schedule).Schedule?.NextFiring(now, Lookahead);
-        return next is { } at ? at - now : Lookahead;
-    }
+    public TimeSpan? WaitForWindow => !Enabled || WindowOpen || Drifted.Count == 0 ? null : UntilWindow ?? Lookahead;
 }

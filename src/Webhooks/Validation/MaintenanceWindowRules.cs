@@ -11,12 +11,9 @@ public static class MaintenanceWindowRules
         if (window is null) return;
         if (string.IsNullOrWhiteSpace(window.Schedule))
             errors.Required($"{path}.schedule", "a five-field cron expression in UTC, e.g. \"0 2 * * 6\" (Saturdays at 02:00)");
-        else if (CronProblem(window.Schedule) is { } problem)
+        else if (CronSchedule.Parse(window.Schedule).Problem is { } problem)
             errors.Invalid($"{path}.schedule", window.Schedule, "invalid cron expression: " + problem);
         if (window.Duration is { } duration && !(GoDuration.Parse(duration) is { } span && span > TimeSpan.Zero))
             errors.Invalid($"{path}.duration", duration, "must be a positive duration such as 4h or 90m");
     }
-
-    /// <summary>Why <paramref name="schedule"/> is not a standard five-field cron expression, or null.</summary>
-    public static string? CronProblem(string schedule) => CronSchedule.Parse(schedule).Problem;
 }
