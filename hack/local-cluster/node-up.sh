@@ -152,7 +152,16 @@ start kube-proxy "$K8S_BIN/kube-proxy" --kubeconfig "$NODE_DIR/kube-proxy.kubeco
   --metrics-bind-address 127.0.0.1:10249 --healthz-bind-address 127.0.0.1:10256 --conntrack-max-per-core 0 \
   --conntrack-tcp-timeout-established 0 --conntrack-tcp-timeout-close-wait 0 --iptables-min-sync-period 2s --v 1
 
-node_ready() { [[ "$(k get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]; }
+# Ready means this kubelet: its health endpoint answers and the node's Lease was renewed after it started (a Node
+# left Ready by the previous kubelet would otherwise pass while this one dies on a taken port).
+kubelet_started="$(date +%s)"
+node_ready() {
+  curl -fsS http://127.0.0.1:10248/healthz >/dev/null 2>&1 || return 1
+  [[ "$(k get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]] || return 1
+  local renewed; renewed="$(k get lease -n kube-node-lease "$NODE_NAME" -o jsonpath='{.spec.renewTime}' 2>/dev/null)"
+  [[ -n "$renewed" && "$(date -d "$renewed" +%s)" -ge "$kubelet_started" ]]
+}
 wait_for kubelet 90 node_ready
+sleep 2; alive kubelet || fail kubelet "exited right after it reported healthy"
 wait_for kube-proxy 60 curl -fsS http://127.0.0.1:10256/healthz
 log "node $NODE_NAME Ready ($NODE_IP; taint $NODE_TAINT; logs: $LOG_DIR/{containerd,dockerd,kubelet,kube-proxy}.log)"
