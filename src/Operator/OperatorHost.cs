@@ -40,7 +40,7 @@ public static class OperatorHost
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
         builder.Services.AddHostedService<ReconcilerService>();
-        builder.Services.AddHostedService<ShutdownDelayService>();   // last registered, first stopped
+        builder.Services.AddHostedService<ShutdownDelayService>();
 
         var bind = IPAddress.Parse(options.BindAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -56,6 +56,7 @@ public static class OperatorHost
         });
 
         var app = builder.Build();
+        app.UseMiddleware<DrainingConnections>();
         app.MapHealth();
         // By the port the connection came in on, not the Host header (through a Service it names port 443).
         app.MapGroup("").RequireLocalPort(options.WebhookPort).MapWebhooks();

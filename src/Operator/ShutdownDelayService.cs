@@ -1,15 +1,21 @@
 namespace Kaito.Operator;
 
 /// <summary>
-/// On shutdown, before anything else stops: /readyz turns 503 and the webhooks keep answering for --shutdown-delay,
-/// the time the Endpoints controller and the API server need to stop sending admission requests to a terminating pod.
-/// Without it a rolling update fails the admissions that reach the old pod after it closed its port.
+/// On shutdown, before any service stops (the web server included, which stops first of all): /readyz turns 503 and
+/// the webhooks keep answering for --shutdown-delay, the time the Endpoints controller and the API server need to
+/// stop sending admission requests to a terminating pod. Without it a rolling update fails the admissions that reach
+/// the old pod after it closed its port.
 /// </summary>
-public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadiness readiness, ILogger<ShutdownDelayService> logger) : IHostedService
+public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadiness readiness, ILogger<ShutdownDelayService> logger) : IHostedLifecycleService
 {
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before every hosted service's StopAsync.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         readiness.ShuttingDown = true;
         if (options.ShutdownDelay <= TimeSpan.Zero) return;
@@ -23,6 +29,10 @@ public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadin
             // The host's shutdown timeout ran out first.
         }
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 static partial class ShutdownLog

@@ -15,7 +15,7 @@ public sealed class ShutdownDelayServiceTests
         var readiness = new OperatorReadiness { WebhooksReady = true };
         var service = new ShutdownDelayService(Options("--shutdown-delay", "0s"), readiness, NullLogger<ShutdownDelayService>.Instance);
 
-        await service.StopAsync(CancellationToken.None);
+        await service.StoppingAsync(CancellationToken.None);
 
         Assert.True(readiness.ShuttingDown);
     }
@@ -28,7 +28,7 @@ public sealed class ShutdownDelayServiceTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await service.StopAsync(cancelled.Token);   // returns instead of waiting a minute or throwing
+        await service.StoppingAsync(cancelled.Token);   // returns instead of waiting a minute or throwing
 
         Assert.True(readiness.ShuttingDown);
     }
