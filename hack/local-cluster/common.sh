@@ -33,6 +33,20 @@ control_plane_bin() {
   if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then echo "$KUBEBUILDER_ASSETS"; else echo "$K8S_BIN"; fi
 }
 
+# Stops the process of .local/pids/NAME.pid: SIGTERM, up to SECONDS (default 10) to exit, then SIGKILL.
+stop_process() { # name [seconds]
+  local f="$LOCAL_DIR/pids/$1.pid" pid tries=$(( ${2:-10} * 5 ))
+  [[ -f "$f" ]] || return 0
+  pid="$(cat "$f")"
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $1 ($pid)"
+    kill "$pid" 2>/dev/null || true
+    for ((i = 0; i < tries; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 # Installs the Debian packages that are missing (apt-get update once, only when something is).

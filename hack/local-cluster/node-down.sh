@@ -5,20 +5,8 @@
 source "$(dirname "$0")/common.sh"
 [[ $(id -u) -eq 0 ]] || exit 0
 
-stop() { # name
-  local f="$LOCAL_DIR/pids/$1.pid" pid
-  [[ -f "$f" ]] || return 0
-  pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $1 ($pid)"
-    kill "$pid" 2>/dev/null || true
-    for ((i = 0; i < 75; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$f"
-}
 
-stop kubelet
+stop_process kubelet 15
 if [[ -S "$CONTAINERD_SOCK" ]] && ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; then
   c() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
   tasks="$(c tasks ls -q 2>/dev/null || true)"
@@ -32,10 +20,10 @@ if [[ -S "$CONTAINERD_SOCK" ]] && ctr --address "$CONTAINERD_SOCK" version >/dev
   # Containers go too: the next kubelet starts from a clean runtime instead of recovering dead sandboxes.
   for id in $(c containers ls -q 2>/dev/null || true); do c containers rm "$id" >/dev/null 2>&1 || true; done
 fi
-stop kube-proxy
+stop_process kube-proxy 15
 [[ -x "$K8S_BIN/kube-proxy" ]] && "$K8S_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
-stop dockerd
-stop containerd
+stop_process dockerd 15
+stop_process containerd 15
 # Shims outlive containerd when a container would not die; none may stay.
 pkill -9 -f "containerd-shim-runc-v2 -namespace (k8s.io|moby) .*-address $CONTAINERD_SOCK" 2>/dev/null || true
 

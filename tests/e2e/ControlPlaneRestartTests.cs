@@ -66,7 +66,7 @@ public sealed partial class ControlPlaneRestartTests(ControlPlaneFixture fixture
         var before = Requests(await ScrapeAsync());
 
         // Applied as soon as the server answers, before the operator has necessarily found its watches again.
-        await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], Workspace("during-outage"))).Succeeded,
+        await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], WorkspaceManifests.Inference("during-outage"))).Succeeded,
             TimeSpan.FromSeconds(60), "the first Workspace to be admitted after the restart");
 
         await Eventually.WaitAsync(async () => Watching(await ScrapeAsync()) == Informers, TimeSpan.FromSeconds(90), "every informer watching again");
@@ -77,7 +77,7 @@ public sealed partial class ControlPlaneRestartTests(ControlPlaneFixture fixture
         Assert.DoesNotContain(await readiness, r => r.StartsWith("unreachable", StringComparison.Ordinal));
         Assert.Equal("ok", await ReadyzAsync());
 
-        var applied = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], Workspace("after-restart"));
+        var applied = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], WorkspaceManifests.Inference("after-restart"));
         Assert.True(applied.Succeeded, applied.ToString());
         var converged = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", "--timeout=180s", "workspace/during-outage", "workspace/after-restart"]);
         Assert.True(converged.Succeeded, converged.ToString());
@@ -105,17 +105,6 @@ public sealed partial class ControlPlaneRestartTests(ControlPlaneFixture fixture
         output.WriteLine($"{component} down {downSeconds}s: every informer watching {resumed.TotalSeconds:0.0}s after it was ready; "
             + $"{after.Reads - before.Reads} reads and {after.Writes - before.Writes} writes from then until idle; idle window: {window.Reads} reads, {window.Writes} writes in 5 s");
     }
-
-    static string Workspace(string name) => $$$"""
-        apiVersion: kaito.sh/v1beta1
-        kind: Workspace
-        metadata: {name: {{{name}}}}
-        resource:
-          instanceType: Standard_NC6s_v3
-          labelSelector: {matchLabels: {apps: {{{name}}}}}
-        inference:
-          preset: {name: phi-3-mini-4k-instruct}
-        """;
 
     /// <summary>The bodies of every non-ready /readyz answer until cancelled.</summary>
     async Task<List<string>> PollReadinessAsync(CancellationToken cancellationToken)

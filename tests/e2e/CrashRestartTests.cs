@@ -32,17 +32,7 @@ public sealed class CrashRestartTests(ControlPlaneFixture fixture) : IAsyncLifet
             var plan = Kaito.Presets.CapacityPlanner.Plan(new Kaito.Presets.PlanRequest(
                 Kaito.Presets.ModelCatalog.Default.Find(preset)!, Kaito.Presets.SkuCatalog.Default.Find("azure", sku)!.Shape));
             targets[name] = plan.Nodes;
-            var manifest = $$$"""
-                apiVersion: kaito.sh/v1beta1
-                kind: Workspace
-                metadata: {name: {{{name}}}}
-                resource:
-                  instanceType: {{{sku}}}
-                  labelSelector: {matchLabels: {apps: {{{name}}}}}
-                inference:
-                  preset: {name: {{{preset}}}}
-                """;
-            var created = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], manifest);
+            var created = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], WorkspaceManifests.Inference(name, sku, preset));
             Assert.True(created.Succeeded, created.ToString());
         }
         Assert.Contains(targets.Values, t => t > 1);
