@@ -33,6 +33,37 @@ control_plane_bin() {
   if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then echo "$KUBEBUILDER_ASSETS"; else echo "$K8S_BIN"; fi
 }
 
+# Whether the process of .local/pids/NAME.pid runs.
+alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
+
+# Starts COMMAND detached as NAME (log .local/logs/NAME.log, pid .local/pids/NAME.pid) unless it already runs.
+start_process() { # name command...
+  local name="$1"; shift
+  alive "$name" && return 0
+  mkdir -p "$LOG_DIR" "$LOCAL_DIR/pids"
+  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &   # 9: up.sh's lock must not outlive the script
+  echo $! >"$LOCAL_DIR/pids/$name.pid"
+}
+
+# A kubeconfig for a client certificate of $PKI_DIR, on stdout.
+kubeconfig() { # server user cert key
+  cat <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: kaito-local, cluster: {server: "$1", certificate-authority: "$PKI_DIR/ca.crt"}}]
+users: [{name: $2, user: {client-certificate: "$PKI_DIR/$3", client-key: "$PKI_DIR/$4"}}]
+contexts: [{name: kaito-local, context: {cluster: kaito-local, user: $2, namespace: default}}]
+current-context: kaito-local
+KC
+}
+
+# The helm `make prereqs` installs, else one on PATH; empty when there is none.
+helm_bin() { if [[ -x "$HELM_DIR/helm" ]]; then echo "$HELM_DIR/helm"; else command -v helm || true; fi; }
+
+# Debian's docker client on the node's dockerd, and ctr on the node's containerd (the kubelet's namespace).
+node_docker() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
+node_ctr() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
+
 # Stops the process of .local/pids/NAME.pid: SIGTERM, up to SECONDS (default 10) to exit, then SIGKILL.
 stop_process() { # name [seconds]
   local f="$LOCAL_DIR/pids/$1.pid" pid tries=$(( ${2:-10} * 5 ))
@@ -74,6 +105,7 @@ NODE_DIR="$LOCAL_DIR/node"           # containerd, kubelet and docker state (ima
 NODE_RUN="/run/kaito-node"           # sockets, runc state, network namespaces, IPAM leases
 CONTAINERD_SOCK="$NODE_RUN/containerd.sock"; DOCKER_SOCK="$NODE_RUN/docker.sock"
 PAUSE_IMAGE="kaito.local/pause:v$K8S_VERSION"
+REGISTRY="$NODE_IP:5000"                # the local OCI registry (node-up.sh): test doubles, tuning output
 # Only the operator (and what tolerates this taint) runs on the real node; the simulated GPU nodes take the rest.
 NODE_TAINT="kaito.sh/real-node=true:NoSchedule"; NODE_LABEL="kaito.sh/real-node=true"
 # Sysctls the kubelet, kube-proxy or dockerd change; node-up.sh records them and node-down.sh restores them.

@@ -6,19 +6,19 @@ source "$(dirname "$0")/common.sh"
 [[ $(id -u) -eq 0 ]] || exit 0
 
 
+stop_process registry 10
 stop_process kubelet 15
-if [[ -S "$CONTAINERD_SOCK" ]] && ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; then
-  c() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
-  tasks="$(c tasks ls -q 2>/dev/null || true)"
+if [[ -S "$CONTAINERD_SOCK" ]] && node_ctr version >/dev/null 2>&1; then
+  tasks="$(node_ctr tasks ls -q 2>/dev/null || true)"
   if [[ -n "$tasks" ]]; then
     log "stopping the node's containers ($(wc -w <<<"$tasks"))"
-    for t in $tasks; do c tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true; done
+    for t in $tasks; do node_ctr tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true; done
     for t in $tasks; do
-      for ((i = 0; i < 25; i++)); do c tasks delete "$t" >/dev/null 2>&1 && break; sleep 0.2; done
+      for ((i = 0; i < 25; i++)); do node_ctr tasks delete "$t" >/dev/null 2>&1 && break; sleep 0.2; done
     done
   fi
   # Containers go too: the next kubelet starts from a clean runtime instead of recovering dead sandboxes.
-  for id in $(c containers ls -q 2>/dev/null || true); do c containers rm "$id" >/dev/null 2>&1 || true; done
+  for id in $(node_ctr containers ls -q 2>/dev/null || true); do node_ctr containers rm "$id" >/dev/null 2>&1 || true; done
 fi
 stop_process kube-proxy 15
 [[ -x "$K8S_BIN/kube-proxy" ]] && "$K8S_BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true

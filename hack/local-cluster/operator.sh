@@ -24,13 +24,10 @@ else
 fi
 
 pidfile="$LOCAL_DIR/pids/kaito-operator.pid"
-if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  log "stopping the running operator ($(cat "$pidfile"))"
-  kill "$(cat "$pidfile")"; for ((i = 0; i < 50; i++)); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.2; done
-fi
+stop_process kaito-operator
 k get namespace "$OPERATOR_NAMESPACE" >/dev/null 2>&1 || k create namespace "$OPERATOR_NAMESPACE" >/dev/null
 # The charts' operator (make up's default) would share the work; the process registers its own webhooks.
-helm="$HELM_DIR/helm"; [[ -x "$helm" ]] || helm="$(command -v helm || true)"
+helm="$(helm_bin)"
 for release in kaito-workspace kaito-ragengine; do
   if [[ -n "$helm" ]] && "$helm" status "$release" -n "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" >/dev/null 2>&1; then
     log "uninstalling the in-cluster $release (the host process replaces it; 'make up' without KAITO_NODE=off brings it back)"

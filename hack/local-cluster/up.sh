@@ -35,13 +35,6 @@ else
 fi
 server="https://$api_ip:$APISERVER_PORT"
 ready() { kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz >/dev/null 2>&1; }
-alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
-start() { # name command...
-  local name="$1"; shift
-  alive "$name" && return 0
-  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &   # 9: the lock must not outlive this script
-  echo $! >"$LOCAL_DIR/pids/$name.pid"
-}
 wait_for() { # what seconds command...
   local what="$1" secs="$2"; shift 2
   for ((i = 0; i < secs * 5; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
@@ -51,20 +44,7 @@ wait_for() { # what seconds command...
 bash "$(dirname "$0")/pki.sh"
 # Written aside and renamed into place: test assemblies run this script while others are running kubectl, which
 # would read a half-written file as no configuration at all (and call localhost:8080).
-cat >"$KUBECONFIG_FILE.tmp" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: kaito-local
-  cluster: {server: "$server", certificate-authority: "$PKI_DIR/ca.crt"}
-users:
-- name: kaito-admin
-  user: {client-certificate: "$PKI_DIR/admin.crt", client-key: "$PKI_DIR/admin.key"}
-contexts:
-- name: kaito-local
-  context: {cluster: kaito-local, user: kaito-admin, namespace: default}
-current-context: kaito-local
-KC
+kubeconfig "$server" kaito-admin admin.crt admin.key >"$KUBECONFIG_FILE.tmp"
 mv -f "$KUBECONFIG_FILE.tmp" "$KUBECONFIG_FILE"
 
 if alive kube-apiserver && ready; then
@@ -80,7 +60,7 @@ else
     fi
   done
   log "starting etcd on 127.0.0.1:$ETCD_PORT"
-  start etcd etcd --name kaito-local --data-dir "$ETCD_DATA" \
+  start_process etcd etcd --name kaito-local --data-dir "$ETCD_DATA" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "kaito-local=http://127.0.0.1:$ETCD_PEER_PORT" --quota-backend-bytes 4294967296 \
@@ -88,7 +68,7 @@ else
   wait_for etcd 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
 
   log "starting kube-apiserver on $server"
-  start kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+  start_process kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
     --bind-address "$api_ip" --advertise-address "$api_ip" --secure-port "$APISERVER_PORT" \
     --tls-cert-file "$PKI_DIR/apiserver.crt" --tls-private-key-file "$PKI_DIR/apiserver.key" \
     --client-ca-file "$PKI_DIR/ca.crt" --authorization-mode Node,RBAC --allow-privileged=true \
@@ -101,12 +81,12 @@ else
   wait_for kube-apiserver 90 ready
 
   log "starting kube-controller-manager and kube-scheduler"
-  start kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
+  start_process kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
     --leader-elect=false --port 0 --secure-port 0 --use-service-account-credentials \
     --service-account-private-key-file "$PKI_DIR/sa.key" --root-ca-file "$PKI_DIR/ca.crt" \
     --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
     --controllers '*,-nodeipam' --profiling=false
-  start kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
+  start_process kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
     --leader-elect=false --port 0 --secure-port 0 --profiling=false
 fi
 

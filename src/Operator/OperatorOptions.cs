@@ -112,9 +112,8 @@ public sealed partial record OperatorOptions(
         {
             var text = config["shutdown-delay"];
             if (text is null) return TimeSpan.Zero;
-            var seconds = text.EndsWith('s') ? text[..^1] : text;
-            if (int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= 60)
-                return TimeSpan.FromSeconds(value);
+            if (GoDuration.ParseSecondsOrDuration(text) is { } delay && delay <= TimeSpan.FromSeconds(60) && delay.Ticks % TimeSpan.TicksPerSecond == 0)
+                return delay;
             errors.Add($"--shutdown-delay must be whole seconds (0-60, e.g. 5s), got \"{text}\"");
             return TimeSpan.Zero;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Kaito.Api.V1Beta1;
 
 namespace Kaito.Presets;
@@ -17,6 +16,5 @@ public static class ScaleDownCooldown
         set.Metadata.Annotations?.TryGetValue(Annotation, out var text) == true && Parse(text) is { } value ? value : operatorDefault;
 
     /// <summary>Plain seconds ("120") or a Go duration ("90s", "5m", "1h30m"); null when it is neither.</summary>
-    public static TimeSpan? Parse(string? text) =>
-        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : GoDuration.Parse(text?.Trim());
+    public static TimeSpan? Parse(string? text) => GoDuration.ParseSecondsOrDuration(text);
 }

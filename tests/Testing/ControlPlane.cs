@@ -130,11 +130,10 @@ public sealed class ControlPlane
 
     static async Task<bool> ProcessOperatorReadyAsync()
     {
-        var port = Environment.GetEnvironmentVariable("KAITO_HEALTH_PORT") ?? "18081";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
         {
-            return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).IsSuccessStatusCode;
+            return (await http.GetAsync(new Uri(await LocalOperator.HealthAddressAsync(), "/readyz"))).IsSuccessStatusCode;
         }
         catch (HttpRequestException)
         {
