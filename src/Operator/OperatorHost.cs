@@ -33,6 +33,7 @@ public static class OperatorHost
         builder.Services.AddSingleton(options.Admission);
         builder.Services.AddSingleton(serving);
         builder.Services.AddSingleton<OperatorReadiness>();
+        builder.Services.AddSingleton<LeadershipHandover>();
         var counter = new ApiRequestCounter();
         builder.Services.AddSingleton(counter);
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), counter));

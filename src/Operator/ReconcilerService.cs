@@ -9,11 +9,14 @@ using Kaito.Reconcilers.Shared;
 namespace Kaito.Operator;
 
 /// <summary>Runs the Workspace, RAGEngine and InferenceSet controllers (informers, queue, workers) while this process leads.</summary>
-public sealed partial class ReconcilerService(OperatorOptions options, IKubernetes client, ILoggerFactory loggers, ILogger<ReconcilerService> logger) : BackgroundService
+public sealed partial class ReconcilerService(OperatorOptions options, IKubernetes client, LeadershipHandover handover, ILoggerFactory loggers,
+    ILogger<ReconcilerService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
         if (!options.RunReconcilers) return;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, handover.Token);
+        var stoppingToken = stopping.Token;
         var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
             options.InferenceSetScaleDownCooldown, options.PresetRegistry, options.KedaScalerAddress);
         if (!options.LeaderElect)

@@ -3,10 +3,10 @@ namespace Kaito.Operator;
 /// <summary>
 /// On shutdown, before any service stops (the web server included, which stops first of all): /readyz turns 503 and
 /// the webhooks keep answering for --shutdown-delay, the time the Endpoints controller and the API server need to
-/// stop sending admission requests to a terminating pod. Without it a rolling update fails the admissions that reach
+/// stop sending admission requests to a terminating pod. Leadership is handed over at the start, not after the drain. Without it a rolling update fails the admissions that reach
 /// the old pod after it closed its port.
 /// </summary>
-public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadiness readiness, ILogger<ShutdownDelayService> logger) : IHostedLifecycleService
+public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadiness readiness, LeadershipHandover handover, ILogger<ShutdownDelayService> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -18,6 +18,7 @@ public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadin
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         readiness.ShuttingDown = true;
+        await handover.BeginAsync();
         if (options.ShutdownDelay <= TimeSpan.Zero) return;
         ShutdownLog.Draining(logger, options.ShutdownDelay.TotalSeconds);
         try
@@ -28,6 +29,7 @@ public sealed class ShutdownDelayService(OperatorOptions options, OperatorReadin
         {
             // The host's shutdown timeout ran out first.
         }
+        ShutdownLog.DrainOver(logger);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -39,4 +41,7 @@ static partial class ShutdownLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down: not ready, webhooks answering for {Seconds}s more")]
     public static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "drain over: stopping the web server")]
+    public static partial void DrainOver(ILogger logger);
 }

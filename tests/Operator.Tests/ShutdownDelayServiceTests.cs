@@ -13,7 +13,8 @@ public sealed class ShutdownDelayServiceTests
     public async Task Stopping_turns_readiness_off_before_the_webhooks_stop()
     {
         var readiness = new OperatorReadiness { WebhooksReady = true };
-        var service = new ShutdownDelayService(Options("--shutdown-delay", "0s"), readiness, NullLogger<ShutdownDelayService>.Instance);
+        using var handover = new LeadershipHandover();
+        var service = new ShutdownDelayService(Options("--shutdown-delay", "0s"), readiness, handover, NullLogger<ShutdownDelayService>.Instance);
 
         await service.StoppingAsync(CancellationToken.None);
 
@@ -21,10 +22,28 @@ public sealed class ShutdownDelayServiceTests
     }
 
     [Fact]
+    public async Task Leadership_is_handed_over_when_the_drain_begins_not_when_it_ends()
+    {
+        using var handover = new LeadershipHandover();
+        var service = new ShutdownDelayService(Options("--shutdown-delay", "60s"), new OperatorReadiness(), handover, NullLogger<ShutdownDelayService>.Instance);
+        using var hostGivesUp = new CancellationTokenSource();
+
+        var draining = service.StoppingAsync(hostGivesUp.Token);
+        var handedOver = handover.Token.IsCancellationRequested;
+        var stillDraining = !draining.IsCompleted;
+        await hostGivesUp.CancelAsync();
+        await draining;
+
+        Assert.True(stillDraining, "the drain ended at once: the test no longer shows the order");
+        Assert.True(handedOver, "the controllers were still leading while the webhooks drained");
+    }
+
+    [Fact]
     public async Task The_delay_ends_early_when_the_host_gives_up()
     {
         var readiness = new OperatorReadiness();
-        var service = new ShutdownDelayService(Options("--shutdown-delay", "60s"), readiness, NullLogger<ShutdownDelayService>.Instance);
+        using var handover = new LeadershipHandover();
+        var service = new ShutdownDelayService(Options("--shutdown-delay", "60s"), readiness, handover, NullLogger<ShutdownDelayService>.Instance);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 

@@ -9,8 +9,8 @@ namespace Kaito.E2E.Tests;
 /// <summary>
 /// The operator as users run it (make up's default): its image built by docker, the charts installed by helm, pods on
 /// the real node. A rollout to a rebuilt image under a stream of admissions, two replicas losing their leader to a
-/// forced pod deletion and to a container killed by the runtime, a cold start of the default certificate mode, logs and
-/// metrics through the cluster, and the image's own strictness. It rolls and reconfigures the operator, so `make test`
+/// graceful stop (a handover), a forced pod deletion and a container killed by the runtime, a cold start of the default
+/// certificate mode, logs and metrics through the cluster, and the image's own strictness. It rolls and reconfigures the operator, so `make test`
 /// runs it on its own (Category=Exclusive).
 /// </summary>
 [Collection(ControlPlaneCollection.Name)]
@@ -108,7 +108,7 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
     }
 
     [Fact]
-    public async Task Two_replicas_keep_one_leader_and_another_pod_leads_after_a_forced_deletion_and_a_runtime_kill()
+    public async Task Two_replicas_keep_one_leader_that_hands_over_on_a_graceful_stop_and_is_replaced_after_a_forced_deletion_and_a_runtime_kill()
     {
         var scaled = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_OPERATOR_REPLICAS"] = "2" });
         Assert.True(scaled.Succeeded, scaled.ToString());
@@ -127,19 +127,39 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
         var created = await Plane.KubectlAsync(["apply", "-n", ns.Name, "-f", "-"], WorkspaceManifests.Inference("failover-a"));
         Assert.True(created.Succeeded, created.ToString());
 
-        // 1. The leader pod force-deleted while it reconciles: a surviving pod takes the Lease.
+        // 1. A graceful deletion (a rollout, a node drain): the leader hands the Lease over as its shutdown begins, while its
+        //    webhooks still drain, so a successor need not wait for the drain to end (or, if the kubelet kills the pod
+        //    first, for the Lease to expire).
+        var oldLeaderLog = Plane.KubectlAsync(["logs", "--follow", leader, "-n", LocalOperator.Namespace]);   // ends when its container exits
+        var stopped = await Plane.KubectlAsync(["delete", "pod", leader, "-n", LocalOperator.Namespace, "--wait=false"]);
+        Assert.True(stopped.Succeeded, stopped.ToString());
+        var clock = Stopwatch.StartNew();
+        var successor = await Eventually.WaitAsync(async () => await LocalOperator.LeaderPodAsync() is { } l && l != leader ? l : null,
+            TimeSpan.FromMinutes(2), "another pod to take the Lease after the leader pod was deleted gracefully");
+        output.WriteLine($"graceful deletion of {leader}: {successor} leads after {clock.Elapsed.TotalSeconds:0.0}s");
+        var oldLog = (await oldLeaderLog).StdOut;
+        var released = oldLog.IndexOf("released the lease", StringComparison.Ordinal);
+        var drainOver = oldLog.IndexOf("drain over", StringComparison.Ordinal);
+        Assert.True(released >= 0 && drainOver > released,
+            $"the old leader should release the Lease before its drain ends (released at {released}, drain over at {drainOver}); its log ends:\n{oldLog[Math.Max(0, oldLog.Length - 3000)..]}");
+
+        // 2. The leader pod force-deleted while it reconciles: a surviving pod takes the Lease.
+        pods = await Eventually.WaitAsync(async () => await LocalOperator.PodsAsync() is { Count: 2 } p && p.All(x => x.Ready) ? p : null,
+            TimeSpan.FromMinutes(2), "two Ready operator pods again");
+        leader = await Eventually.WaitAsync(() => LocalOperator.LeaderPodAsync(), TimeSpan.FromMinutes(1), "a leader");
         var deleted = await Plane.KubectlAsync(["delete", "pod", leader, "-n", LocalOperator.Namespace, "--grace-period=0", "--force"]);
         Assert.True(deleted.Succeeded, deleted.ToString());
-        var clock = Stopwatch.StartNew();
+        clock.Restart();
         var next = await Eventually.WaitAsync(async () => await LocalOperator.LeaderPodAsync() is { } l && l != leader ? l : null,
-            TimeSpan.FromMinutes(2), "another pod to take the Lease after the leader pod was deleted");
-        // The standby and the pod that replaces the deleted one race for the expired Lease; either may win.
+            TimeSpan.FromMinutes(2), "another pod to take the Lease after the leader pod was force-deleted");
+        // The forced deletion leaves the kubelet 2 s: enough to release the Lease, or not, in which case the standby and
+        // the pod that replaces the deleted one race for it once it expires. Either may win.
         var standby = pods.Any(p => p.Name == next);
         output.WriteLine($"forced deletion of {leader}: {next} ({(standby ? "the standby" : "the replacement pod")}) leads after "
             + $"{clock.Elapsed.TotalSeconds:0.0}s (Lease duration {LeaseDuration.TotalSeconds}s)");
         Assert.Contains(await LocalOperator.PodsAsync(), p => p.Name == next);   // a live pod, not the deleted one
 
-        // 2. The new leader's container killed by the runtime (SIGKILL through containerd): the Lease moves or the
+        // 3. The new leader's container killed by the runtime (SIGKILL through containerd): the Lease moves or the
         //    restarted container resumes it; either way a live pod leads and its container restarted.
         var containerId = (await Plane.KubectlAsync(["get", "pod", next, "-n", LocalOperator.Namespace, "-o", "jsonpath={.status.containerStatuses[0].containerID}"]))
             .StdOut.Trim().Replace("containerd://", "", StringComparison.Ordinal);

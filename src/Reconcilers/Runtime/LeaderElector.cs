@@ -190,6 +190,7 @@ public sealed class LeaderElector(IKubernetes client, LeaderElectionOptions opti
             lease.Spec.RenewTime = now;
             await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, Options.LeaseName, Options.Namespace,
                 cancellationToken: timeout.Token).ConfigureAwait(false);
+            RuntimeLog.ReleasedLeadership(logger, Options.Namespace, Options.LeaseName, Options.Identity);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException or OperationCanceledException)
         {
