@@ -51,11 +51,15 @@ crds: ## regenerate the CRDs in charts/kaito/*/crds from src/Api.V1Beta1
 # for the quicker JIT build).
 .PHONY: test
 test: export KAITO_OPERATOR_BUILD := $(or $(KAITO_OPERATOR_BUILD),aot)
-test: up build ## everything needed, then all test projects (unit, control plane, e2e, helm)
+test: up test-images build ## everything needed, then all test projects (unit, control plane, e2e, helm)
 	$(DOTNET) test Kaito.sln -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category!=Exclusive"
 	@echo "==> tests that stop or reconfigure the local operator (helm install, karpenter mode): one at a time, last"
 	$(DOTNET) test tests/Charts.Tests -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
 	$(DOTNET) test tests/e2e -c Release --no-build --nologo -v minimal --logger "console;verbosity=normal" --filter "Category=Exclusive"
+
+.PHONY: test-images
+test-images: ## build the test doubles of the GPU images and push them to the local registry (hack/TestDoubles)
+	@if [[ "$${KAITO_NODE:-on}" != off ]]; then bash $(CLUSTER)/test-images.sh >/dev/null; fi
 
 .PHONY: test-faults
 test-faults: build ## the long fault tests: 100,000 fuzzed AdmissionReviews (KAITO_FUZZ_COUNT and KAITO_FUZZ_SEED replay a run); CI runs it after make test
@@ -77,7 +81,7 @@ golden: ## rewrite the golden files: manifests from examples/ and helm template 
 
 .PHONY: helm-lint
 helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, else helm on PATH)
-	@source $(CLUSTER)/common.sh; helm="$$HELM_DIR/helm"; [[ -x "$$helm" ]] || helm="$$(command -v helm)" || die "no helm; run 'make prereqs'"; \
+	@source $(CLUSTER)/common.sh; helm="$$(helm_bin)"; [[ -n "$$helm" ]] || die "no helm; run 'make prereqs'"; \
 	  for chart in charts/kaito/*/; do "$$helm" lint --strict "$$chart"; done
 
 .PHONY: bench-webhooks

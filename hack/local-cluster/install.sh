@@ -18,15 +18,11 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make up'"
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
-helm="$HELM_DIR/helm"; [[ -x "$helm" ]] || helm="$(command -v helm)" || die "no helm; run 'make prereqs'"
+helm="$(helm_bin)"; [[ -n "$helm" ]] || die "no helm; run 'make prereqs'"
 [[ -n "$image" ]] || image="$(bash "$(dirname "$0")/image.sh" "${build_arg[@]}")"
 
 # The host-process operator (KAITO_NODE=off) would share the work and its webhooks would outlive it.
-pidfile="$LOCAL_DIR/pids/kaito-operator.pid"
-if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  log "stopping the host-process operator ($(cat "$pidfile")); the charts' operator replaces it"
-  kill "$(cat "$pidfile")"; rm -f "$pidfile"
-fi
+stop_process kaito-operator
 k delete mutatingwebhookconfiguration,validatingwebhookconfiguration kaito-mutating-webhooks kaito-validating-webhooks \
   --ignore-not-found >/dev/null
 
@@ -35,7 +31,9 @@ common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBE
   --set "operator.replicas=${KAITO_OPERATOR_REPLICAS:-1}"
   --set "operator.nodeProvisioner=${KAITO_NODE_PROVISIONER:-gpu-provisioner}" --set "operator.cloudProvider=${KAITO_CLOUD:-azure}"
   --set-string "nodeSelector.kaito\.sh/real-node=true"
-  --set "tolerations[0].key=kaito.sh/real-node" --set "tolerations[0].operator=Exists" --set "tolerations[0].effect=NoSchedule")
+  --set "tolerations[0].key=kaito.sh/real-node" --set "tolerations[0].operator=Exists" --set "tolerations[0].effect=NoSchedule"
+  # While a test makes the real node a GPU node, it carries KAITO's GPU taint instead (tests/e2e/RealGpuNode.cs).
+  --set "tolerations[1].key=sku" --set "tolerations[1].operator=Equal" --set "tolerations[1].value=gpu" --set "tolerations[1].effect=NoSchedule")
 for chart in workspace ragengine; do
   extra=()
   [[ "$chart" == workspace && -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")

@@ -19,13 +19,6 @@ done
 
 mkdir -p "$LOG_DIR" "$LOCAL_DIR/pids" "$NODE_DIR" "$NODE_RUN"
 k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
-alive() { local f="$LOCAL_DIR/pids/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
-start() { # name command...
-  local name="$1"; shift
-  alive "$name" && return 0
-  setsid nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$LOCAL_DIR/pids/$name.pid"
-}
 fail() { # name message: the step's last log lines, then how to fall back
   local name="$1"; shift
   printf '\n--- last lines of %s ---\n' "$LOG_DIR/$name.log" >&2
@@ -76,6 +69,9 @@ state = "$NODE_RUN/containerd"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$NODE_DIR/cni"
+  # The local registry speaks plain HTTP.
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."$REGISTRY"]
+    endpoint = ["http://$REGISTRY"]
 TOML
 # The pod network: one bridge, host-local addresses from $POD_CIDR, no masquerade and a route to 198.18.0.0/15
 # only (the node, Services and pods): no default route, so nothing a pod sends can leave the machine.
@@ -85,38 +81,44 @@ cat >"$NODE_DIR/cni/10-kaito.conflist" <<JSON
    "ipam": {"type": "host-local", "ranges": [[{"subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY"}]], "dataDir": "$NODE_RUN/ipam",
             "routes": [{"dst": "198.18.0.0/15"}]}}]}
 JSON
-start containerd containerd --config "$NODE_DIR/containerd/config.toml"
-wait_for containerd 30 ctr --address "$CONTAINERD_SOCK" version
+start_process containerd containerd --config "$NODE_DIR/containerd/config.toml"
+wait_for containerd 30 node_ctr version
 
 log "node: dockerd (image builds; on $DOCKER_SOCK, no bridge, no iptables rules)"
-start dockerd dockerd --host "unix://$DOCKER_SOCK" --containerd "$CONTAINERD_SOCK" --data-root "$NODE_DIR/docker" \
-  --exec-root "$NODE_RUN/docker" --pidfile "$NODE_RUN/docker.pid" --iptables=false --ip-masq=false --bridge=none
-wait_for dockerd 60 "$DOCKER" -H "unix://$DOCKER_SOCK" version
+start_process dockerd dockerd --host "unix://$DOCKER_SOCK" --containerd "$CONTAINERD_SOCK" --data-root "$NODE_DIR/docker" \
+  --exec-root "$NODE_RUN/docker" --pidfile "$NODE_RUN/docker.pid" --iptables=false --ip-masq=false --bridge=none \
+  --insecure-registry "$REGISTRY"
+wait_for dockerd 60 node_docker version
 
-if ! ctr --address "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -qx "$PAUSE_IMAGE"; then
+log "node: the local OCI registry (http://$REGISTRY; storage $NODE_DIR/registry)"
+command -v docker-registry >/dev/null || die "docker-registry is not installed; run 'make prereqs'"
+mkdir -p "$NODE_DIR/registry"
+cat >"$NODE_RUN/registry.yml" <<YAML
+version: 0.1
+log: {level: warn}
+storage:
+  filesystem: {rootdirectory: $NODE_DIR/registry}
+  delete: {enabled: true}
+http:
+  addr: $REGISTRY
+YAML
+start_process registry docker-registry serve "$NODE_RUN/registry.yml"
+wait_for registry 30 curl -fsS "http://$REGISTRY/v2/"
+
+if ! node_ctr images ls -q | grep -qx "$PAUSE_IMAGE"; then
   log "node: the pause image ($PAUSE_IMAGE, FROM scratch)"
   ctx="$(mktemp -d)"; cp "$K8S_BIN/pause" "$ctx/pause"
   printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$ctx/Dockerfile"
-  DOCKER_BUILDKIT=0 "$DOCKER" -H "unix://$DOCKER_SOCK" build -q -t "$PAUSE_IMAGE" "$ctx" >/dev/null || die "building the pause image failed"
-  "$DOCKER" -H "unix://$DOCKER_SOCK" save "$PAUSE_IMAGE" | ctr --address "$CONTAINERD_SOCK" -n k8s.io images import - >/dev/null \
+  DOCKER_BUILDKIT=0 node_docker build -q -t "$PAUSE_IMAGE" "$ctx" >/dev/null || die "building the pause image failed"
+  node_docker save "$PAUSE_IMAGE" | node_ctr images import - >/dev/null \
     || die "importing the pause image into containerd failed"
   rm -rf "$ctx"
 fi
 
 log "node: kubelet ($NODE_NAME, $NODE_IP, pods from $POD_CIDR)"
 kubelet_dir="$NODE_DIR/kubelet"; mkdir -p "$kubelet_dir"
-kubeconfig_for() { # user cert key
-  cat <<KC
-apiVersion: v1
-kind: Config
-clusters: [{name: kaito-local, cluster: {server: "https://$NODE_IP:$APISERVER_PORT", certificate-authority: "$PKI_DIR/ca.crt"}}]
-users: [{name: $1, user: {client-certificate: "$PKI_DIR/$2", client-key: "$PKI_DIR/$3"}}]
-contexts: [{name: default, context: {cluster: kaito-local, user: $1}}]
-current-context: default
-KC
-}
-kubeconfig_for kubelet kubelet.crt kubelet.key >"$NODE_DIR/kubelet.kubeconfig"
-kubeconfig_for kube-proxy kube-proxy.crt kube-proxy.key >"$NODE_DIR/kube-proxy.kubeconfig"
+kubeconfig "https://$NODE_IP:$APISERVER_PORT" "system:node:$NODE_NAME" kubelet.crt kubelet.key >"$NODE_DIR/kubelet.kubeconfig"
+kubeconfig "https://$NODE_IP:$APISERVER_PORT" system:kube-proxy kube-proxy.crt kube-proxy.key >"$NODE_DIR/kube-proxy.kubeconfig"
 cat >"$NODE_DIR/kubelet.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -140,14 +142,14 @@ imageGCHighThresholdPercent: 98
 imageGCLowThresholdPercent: 95
 serializeImagePulls: false
 YAML
-start kubelet "$K8S_BIN/kubelet" --config "$NODE_DIR/kubelet.yaml" --kubeconfig "$NODE_DIR/kubelet.kubeconfig" \
+start_process kubelet "$K8S_BIN/kubelet" --config "$NODE_DIR/kubelet.yaml" --kubeconfig "$NODE_DIR/kubelet.kubeconfig" \
   --root-dir "$kubelet_dir" --cert-dir "$NODE_DIR/kubelet-pki" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
   --container-runtime remote --container-runtime-endpoint "unix://$CONTAINERD_SOCK" --runtime-request-timeout 5m \
   --pod-infra-container-image "$PAUSE_IMAGE" --register-with-taints "$NODE_TAINT" --node-labels "$NODE_LABEL" --v 1
 
 log "node: kube-proxy (iptables mode; Services reach pods and the API server through $KUBERNETES_SERVICE_IP)"
 # conntrack settings 0: leave the machine's conntrack table and timeouts as they are.
-start kube-proxy "$K8S_BIN/kube-proxy" --kubeconfig "$NODE_DIR/kube-proxy.kubeconfig" --proxy-mode iptables \
+start_process kube-proxy "$K8S_BIN/kube-proxy" --kubeconfig "$NODE_DIR/kube-proxy.kubeconfig" --proxy-mode iptables \
   --hostname-override "$NODE_NAME" --bind-address "$NODE_IP" --cluster-cidr "$CLUSTER_CIDR" \
   --metrics-bind-address 127.0.0.1:10249 --healthz-bind-address 127.0.0.1:10256 --conntrack-max-per-core 0 \
   --conntrack-tcp-timeout-established 0 --conntrack-tcp-timeout-close-wait 0 --iptables-min-sync-period 2s --v 1

@@ -11,7 +11,7 @@ if [[ -z "${KUBEBUILDER_ASSETS:-}" && ! -x "$K8S_BIN/kube-apiserver" ]] || { nod
   apt_install golang-go golang-github-modern-go-reflect2-dev dpkg-dev make gcc libc6-dev
 fi
 # The real node: containerd and runc, dockerd for image builds, the CNI plugins, iptables for kube-proxy.
-node_enabled && apt_install containerd runc docker.io containernetworking-plugins iptables conntrack
+node_enabled && apt_install containerd runc docker.io containernetworking-plugins iptables conntrack docker-registry busybox-static
 
 if [[ ! -x "$HELM_DIR/helm" ]]; then
   command -v npm >/dev/null || apt_install npm

@@ -131,9 +131,12 @@ public class InferenceManifestsTests
         Assert.Equal(["accelerate", "launch"], main.Command);
         Assert.Contains("--pretrained_model_name_or_path=/workspace/weights", main.Args);
         Assert.Contains("--torch_dtype=bfloat16", main.Args);
-        Assert.Contains("--adapters_dir=/mnt/adapter", main.Args);
-        Assert.Equal("0.5", main.Env.Single(e => e.Name == "ADAPTER_STRENGTH_B_ADAPTER").Value);
-        Assert.Equal("1.0", main.Env.Single(e => e.Name == "ADAPTER_STRENGTH_A_ADAPTER").Value);
+        // The server has neither option: it listens on 5000 and loads what is under /mnt/adapter.
+        Assert.DoesNotContain(main.Args, a => a.StartsWith("--port", StringComparison.Ordinal) || a.StartsWith("--adapters_dir", StringComparison.Ordinal));
+        Assert.Contains(main.VolumeMounts, m => m.MountPath == "/mnt/adapter");
+        // It reads each adapter's weight from the variable named as the adapter.
+        Assert.Equal("0.5", main.Env.Single(e => e.Name == "b-adapter").Value);
+        Assert.Equal("1.0", main.Env.Single(e => e.Name == "a-adapter").Value);
     }
 
     [Fact]

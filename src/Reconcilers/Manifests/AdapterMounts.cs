@@ -6,7 +6,8 @@ namespace Kaito.Reconcilers.Manifests;
 /// <summary>
 /// How LoRA adapters reach the inference container. Image adapters: one init container per adapter (spec order)
 /// copies the image's /data into /mnt/adapter/&lt;name&gt; on the shared emptyDir "adapter-volume". Volume adapters:
-/// the user's volume is mounted read-only at /mnt/adapter/&lt;name&gt;. Strengths: env ADAPTER_STRENGTH_&lt;NAME&gt;.
+/// the user's volume is mounted read-only at /mnt/adapter/&lt;name&gt;. Strengths: an environment variable named as the
+/// adapter (KAITO's model servers read the weight of the adapter in /mnt/adapter/&lt;name&gt; from the variable &lt;name&gt;).
 /// </summary>
 public sealed record AdapterMounts(
     IReadOnlyList<V1Container> InitContainers,
@@ -57,12 +58,8 @@ public sealed record AdapterMounts(
                 volumes.Add(VolumeSources.ToVolume(volume, source.VolumeSource));
                 mounts.Add(PodScheduling.Mount(volume, path, readOnly: true));
             }
-            env.Add(PodScheduling.EnvVar(StrengthVariable(name), string.IsNullOrWhiteSpace(adapter.Strength) ? DefaultStrength : adapter.Strength.Trim()));
+            env.Add(PodScheduling.EnvVar(name, string.IsNullOrWhiteSpace(adapter.Strength) ? DefaultStrength : adapter.Strength.Trim()));
         }
         return new AdapterMounts(init, volumes, mounts, env, names, secrets);
     }
-
-    /// <summary>ADAPTER_STRENGTH_ + the adapter name upper-cased, characters other than [A-Z0-9] as '_'.</summary>
-    public static string StrengthVariable(string adapterName) =>
-        ManifestConstants.AdapterStrengthEnvPrefix + new string([.. adapterName.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
 }

@@ -17,7 +17,7 @@ public sealed record InferenceCommand(IReadOnlyList<string> Command, IReadOnlyLi
 
     public static InferenceCommand For(Workspace workspace, WorkloadPlan plan, ModelPreset model, AdapterMounts adapters) =>
         string.Equals(plan.Runtime, Runtimes.Transformers, StringComparison.OrdinalIgnoreCase)
-            ? Transformers(plan, model, adapters)
+            ? Transformers(plan, model)
             : Vllm(workspace, plan, model, adapters);
 
     static InferenceCommand Vllm(Workspace workspace, WorkloadPlan plan, ModelPreset model, AdapterMounts adapters)
@@ -57,7 +57,7 @@ public sealed record InferenceCommand(IReadOnlyList<string> Command, IReadOnlyLi
         return new(["/bin/sh", "-c"], [script]);
     }
 
-    static InferenceCommand Transformers(WorkloadPlan plan, ModelPreset model, AdapterMounts adapters)
+    static InferenceCommand Transformers(WorkloadPlan plan, ModelPreset model)
     {
         var args = new List<string>
         {
@@ -70,9 +70,9 @@ public sealed record InferenceCommand(IReadOnlyList<string> Command, IReadOnlyLi
             $"--served_model_name={model.Name}",
             $"--torch_dtype={plan.Dtype}",
             "--pipeline=text-generation",
-            $"--port={Int(ManifestConstants.HttpPort)}",
         };
-        if (adapters.Names.Count > 0) args.Add($"--adapters_dir={ManifestConstants.AdapterPath}");
+        // No --port and no adapters directory: the server has no such options; it listens on 5000 and loads every
+        // adapter under /mnt/adapter.
         return new(["accelerate", "launch"], args);
     }
 

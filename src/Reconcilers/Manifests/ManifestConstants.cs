@@ -36,5 +36,4 @@ public static class ManifestConstants
     public const string InferenceConfigKey = "inference_config.yaml";
     public const string TrainingConfigKey = "training_config.yaml";
     public const string HfTokenKey = "HF_TOKEN";
-    public const string AdapterStrengthEnvPrefix = "ADAPTER_STRENGTH_";
 }

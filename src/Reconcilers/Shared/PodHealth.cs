@@ -41,7 +41,7 @@ public static class PodHealth
             if (StartFailures.Contains(waiting.Reason))
                 return new("ContainerStartError", Trim($"pod {name}: container {status.Name} cannot start ({waiting.Reason}): {waiting.Message}"));
             if (waiting.Reason == "CrashLoopBackOff")
-                return new("ContainerCrashLoopBackOff", Trim($"pod {name}: container {status.Name} is crash-looping (restarts: {status.RestartCount}): {waiting.Message}"));
+                return new("ContainerCrashLoopBackOff", Trim($"pod {name}: container {status.Name} is crash-looping (restarts: {status.RestartCount}{LastExit(status)}): {waiting.Message}"));
         }
         if (pod.Status?.Phase == "Failed")
             return new(pod.Status.Reason == "Evicted" ? "PodEvicted" : "PodFailed", Trim($"pod {name} failed: {pod.Status.Message ?? pod.Status.Reason ?? "no reason given"}"));
@@ -50,6 +50,10 @@ public static class PodHealth
             return new("Unschedulable", Trim($"pod {name} cannot be scheduled: {scheduled.Message}"));
         return null;
     }
+
+    /// <summary>", last exit code N (Reason)" from the container's previous run, what its logs (--previous) explain.</summary>
+    static string LastExit(V1ContainerStatus status) =>
+        status.LastState?.Terminated is { } last ? $", last exit code {last.ExitCode} ({last.Reason ?? "no reason"})" : "";
 
     public static bool IsReady(V1Pod pod) =>
         pod.Metadata.DeletionTimestamp is null && pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;

@@ -39,6 +39,8 @@ public static class AdapterRules
         }
         if (string.IsNullOrEmpty(source.Name)) errors.Required($"{path}.name", "name the adapter (a DNS subdomain, e.g. my-adapter)");
         else if (!KubernetesNames.IsDns1123Subdomain(source.Name)) errors.Invalid($"{path}.name", source.Name, KubernetesNames.SubdomainRule);
+        else if (!char.IsAsciiLetter(source.Name[0]))
+            errors.Invalid($"{path}.name", source.Name, "must start with a letter: the model server reads the adapter's strength from an environment variable of that name");
         else if (!seen.Add(source.Name)) errors.Duplicate($"{path}.name", source.Name);
 
         var hasImage = !string.IsNullOrEmpty(source.Image);

@@ -28,6 +28,15 @@ public sealed class PodHealthTests
     }
 
     [Fact]
+    public void A_crash_loop_says_how_the_last_run_ended()
+    {
+        var status = Waiting("CrashLoopBackOff");
+        status.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 3, Reason = "Error" } };
+
+        Assert.Contains("last exit code 3 (Error)", PodHealth.Diagnose([Pod("p", status)])!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Oom_kill_wins_over_the_resulting_crash_loop()
     {
         var status = Waiting("CrashLoopBackOff");

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Test doubles of KAITO's GPU images (hack/TestDoubles/README.md): built with `docker build` from this repository
+# and Debian's busybox-static, pushed to the local registry ($REGISTRY, started by node-up.sh), pulled from there by
+# the real node's kubelet like any image. Never shipped.
+# Usage: test-images.sh [--no-build]        build (incremental) and push the doubles; prints the model-server image
+#        test-images.sh --as IMAGE...       also publish the model-server double as each IMAGE (in $REGISTRY)
+source "$(dirname "$0")/common.sh"
+
+build=1; as=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --as) shift; while [[ $# -gt 0 && "$1" != --* ]]; do as+=("$1"); shift; done ;;
+    *) die "unknown option $1 (usage: test-images.sh [--no-build] [--as IMAGE...])" ;;
+  esac
+done
+for image in "${as[@]}"; do
+  [[ "$image" == "$REGISTRY/"* ]] || die "--as $image: test doubles are published only in the local registry ($REGISTRY/...)"
+done
+node_docker version >/dev/null 2>&1 || die "dockerd is not running on $DOCKER_SOCK; run 'make up' (it starts the real node)"
+curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1 || die "the local registry does not answer at http://$REGISTRY/v2/; run 'make up'"
+[[ -x /bin/busybox ]] && /bin/busybox --list | grep -qx sh || die "busybox-static is not installed; run 'make prereqs'"
+node_docker image inspect "$RUNTIME_BASE_IMAGE" >/dev/null 2>&1 || "$(dirname "$0")/image.sh" --base-only >/dev/null
+
+published="$LOCAL_DIR/test-doubles/gpu-image"
+if [[ $build -eq 1 || ! -x "$published/kaito-gpu-image-double" ]]; then
+  log "test images: publishing the GPU image double (Native AOT; the first build takes a few minutes; log: $LOG_DIR/test-doubles-build.log)"
+  mkdir -p "$LOG_DIR"
+  dotnet publish "$REPO_ROOT/hack/TestDoubles/GpuImage" -c Release -r linux-x64 -p:KaitoAot=true -o "$published" --nologo -v quiet \
+    >"$LOG_DIR/test-doubles-build.log" 2>&1 || { tail -n 30 "$LOG_DIR/test-doubles-build.log" >&2; die "building the GPU image double failed"; }
+fi
+
+ctx="$(mktemp -d)"; trap 'rm -rf "$ctx"' EXIT
+cp /bin/busybox "$ctx/busybox"
+build_image() { # target tag
+  DOCKER_BUILDKIT=0 node_docker build -q --target "$1" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE_IMAGE" -t "$2" \
+    -f "$REPO_ROOT/hack/TestDoubles/Dockerfile" "$ctx" >"$LOG_DIR/test-image-build.log" 2>&1 \
+    || { cat "$LOG_DIR/test-image-build.log" >&2; die "docker build of the $1 test double failed"; }
+}
+push() {
+  node_docker push "$1" >"$LOG_DIR/test-image-push.log" 2>&1 || { cat "$LOG_DIR/test-image-push.log" >&2; die "docker push $1 failed"; }
+}
+
+# The model server: its tag names the executable's content.
+cp "$published/kaito-gpu-image-double" "$ctx/"
+model="$REGISTRY/kaito-test-doubles/model-server:dev-$(sha256sum "$published/kaito-gpu-image-double" | cut -c1-12)"
+if ! curl -fsS -o /dev/null 2>/dev/null "http://$REGISTRY/v2/kaito-test-doubles/model-server/manifests/${model##*:}" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json'; then
+  log "test images: $model"
+  build_image model-server "$model"; push "$model"
+fi
+
+# Adapter images as the quick starts name them, carrying files shaped like a PEFT LoRA adapter (not real weights).
+for adapter in phi-3-adapter falcon-7b-adapter; do
+  image="$REGISTRY/kaito-test-doubles/$adapter:0.0.1"
+  curl -fsS -o /dev/null 2>/dev/null "http://$REGISTRY/v2/kaito-test-doubles/$adapter/manifests/0.0.1" -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' && continue
+  log "test images: $image"
+  rm -rf "$ctx/adapter"; mkdir -p "$ctx/adapter"
+  printf '{"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj", "v_proj"], "kaito_test_double": "%s"}\n' "$adapter" >"$ctx/adapter/adapter_config.json"
+  head -c 4096 /dev/zero >"$ctx/adapter/adapter_model.safetensors"
+  build_image adapter "$image"; push "$image"
+done
+
+for image in "${as[@]}"; do
+  node_docker tag "$model" "$image" && push "$image"
+  # The kubelet pulls IfNotPresent: a copy of an older double under the same name must not be reused.
+  node_ctr images rm "$image" >/dev/null 2>&1 || true
+done
+echo "$model"

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Kaito.Presets;
+
+namespace Kaito.E2E.Tests;
+
+/// <summary>
+/// Makes the local cluster's real node (kaito-node: a real kubelet and containerd) look like a GPU node of a SKU, for
+/// the test doubles of the GPU images to run on: the labels of NVIDIA's GPU feature discovery and the SKU, the taint
+/// KAITO's GPU nodes carry (sku=gpu, in place of kaito.sh/real-node), and nvidia.com/gpu in the node's capacity by a
+/// status patch, as the NVIDIA device plugin would advertise it. The kubelet keeps an extended resource it does not
+/// manage across its status updates; when it registers the node afresh (a new kubelet state directory) it may zero
+/// it, so call <see cref="BecomeAsync"/> again after a kubelet restart. <see cref="RestoreAsync"/> undoes all of it.
+/// </summary>
+public sealed class RealGpuNode(IKubernetes client)
+{
+    public const string Name = "kaito-node";
+    const string Gpu = "nvidia.com/gpu";
+    static readonly V1Taint RealNodeTaint = new() { Key = "kaito.sh/real-node", Value = "true", Effect = "NoSchedule" };
+    static readonly V1Taint GpuTaint = new() { Key = "sku", Value = "gpu", Effect = "NoSchedule" };
+    readonly HashSet<string> added = [];
+
+    public async Task<GpuSku> BecomeAsync(string skuName, IReadOnlyDictionary<string, string> extraLabels)
+    {
+        var sku = SkuCatalog.Default.Clouds.Select(c => SkuCatalog.Default.Find(c, skuName)).FirstOrDefault(s => s is not null)
+            ?? throw new ArgumentException($"no SKU {skuName} in the catalog", nameof(skuName));
+        var labels = new Dictionary<string, string>(extraLabels)
+        {
+            ["node.kubernetes.io/instance-type"] = sku.Name,
+            ["accelerator"] = "nvidia",
+            [NodeGpuLabels.Product] = sku.GpuModel.Replace(' ', '-'),
+            [NodeGpuLabels.Count] = sku.GpuCount.ToString(CultureInfo.InvariantCulture),
+            [NodeGpuLabels.MemoryMiB] = ((int)(sku.Shape.PerGpuMemoryGiB * 1024)).ToString(CultureInfo.InvariantCulture),
+        };
+        var labelPatch = new JsonObject();
+        foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;   // the previous SKU's extras
+        foreach (var (key, value) in labels) labelPatch[key] = value;
+        added.UnionWith(labels.Keys);
+        await PatchAsync(new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["labels"] = labelPatch },
+            ["spec"] = new JsonObject { ["taints"] = new JsonArray(Taint(GpuTaint)) },
+        });
+        var count = sku.GpuCount.ToString(CultureInfo.InvariantCulture);
+        await PatchStatusAsync(new JsonObject
+        {
+            ["status"] = new JsonObject { ["capacity"] = new JsonObject { [Gpu] = count }, ["allocatable"] = new JsonObject { [Gpu] = count } },
+        });
+        return sku;
+    }
+
+    public async Task RestoreAsync()
+    {
+        var labelPatch = new JsonObject();
+        foreach (var key in added) labelPatch[key] = null;
+        await PatchAsync(new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["labels"] = labelPatch },
+            ["spec"] = new JsonObject { ["taints"] = new JsonArray(Taint(RealNodeTaint)) },
+        });
+        await PatchStatusAsync(new JsonObject
+        {
+            ["status"] = new JsonObject { ["capacity"] = new JsonObject { [Gpu] = null }, ["allocatable"] = new JsonObject { [Gpu] = null } },
+        });
+        added.Clear();
+    }
+
+    static JsonObject Taint(V1Taint taint) => new() { ["key"] = taint.Key, ["value"] = taint.Value, ["effect"] = taint.Effect };
+
+    Task PatchAsync(JsonObject patch) =>
+        client.CoreV1.PatchNodeAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), Name);
+
+    Task PatchStatusAsync(JsonObject patch) =>
+        client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), Name);
+}
