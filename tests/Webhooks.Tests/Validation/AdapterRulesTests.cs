@@ -51,6 +51,13 @@ public sealed class AdapterRulesTests
     }
 
     [Fact]
+    public void Name_starts_with_a_letter_because_the_model_server_reads_its_strength_from_a_variable_of_that_name()
+    {
+        var error = Single(Create(With(Adapter("3-adapter"))), "inference.adapters[0].source.name", FieldErrorType.Invalid);
+        Assert.Contains("environment variable", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Duplicate_names()
     {
         var error = Single(Create(With(Adapter("a"), Adapter("b"), Adapter("a"))), "inference.adapters[2].source.name", FieldErrorType.Duplicate);
