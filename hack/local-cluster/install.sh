@@ -2,7 +2,7 @@
 # Installs (or upgrades) both charts from charts/ into $OPERATOR_NAMESPACE with the image image.sh built, the
 # operator pods on the real node, webhooks reached through the charts' Services; waits until an admission
 # request goes through them. Release names: kaito-workspace, kaito-ragengine.
-# Settings the tests and users change: KAITO_NODE_PROVISIONER, KAITO_CLOUD, KAITO_PRESET_REGISTRY,
+# Settings the tests and users change: KAITO_NODE_PROVISIONER, KAITO_CLOUD, KAITO_PRESET_REGISTRY, KAITO_RAG_IMAGE,
 # KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
 # Usage: install.sh [--no-build] [--image IMAGE] [-- HELM_ARGS...]
 source "$(dirname "$0")/common.sh"
@@ -37,6 +37,7 @@ common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBE
 for chart in workspace ragengine; do
   extra=()
   [[ "$chart" == workspace && -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")
+  [[ "$chart" == ragengine && -n "${KAITO_RAG_IMAGE:-}" ]] && extra=(--set "operator.ragImage=$KAITO_RAG_IMAGE")
   log "helm upgrade --install kaito-$chart charts/kaito/$chart ($image)"
   "$helm" upgrade --install "kaito-$chart" "$REPO_ROOT/charts/kaito/$chart" "${common[@]}" "${extra[@]}" "$@" \
     >"$LOG_DIR/helm-$chart.log" 2>&1 || {

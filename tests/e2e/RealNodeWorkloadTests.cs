@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Kaito.E2E.Tests;
 
 /// <summary>
-/// The quick starts' workloads as real containers on the real node: the operator (in the cluster) renders them, the
+/// The quick starts' workloads (inference and the local-embedding RAGEngine) as real containers on the real node: the operator (in the cluster) renders them, the
 /// kubelet pulls the test doubles of the GPU images from the local registry (hack/TestDoubles) and runs them, and the
 /// tests call the served model through its Service from a pod and through the API server's service proxy. Crashes,
 /// OOM kills and missing images are the kubelet's own, read back through the Workspace's status. The node is made a
@@ -21,6 +21,7 @@ public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutp
     const string Registry = "198.18.0.1:5000";
     const string PresetRegistry = Registry + "/kaito";
     const string DoublesRepository = Registry + "/kaito-test-doubles";
+    const string RagImage = DoublesRepository + "/kaito-rag-service:0.3.2";
     const string Wait = "--timeout=180s";
     static readonly TimeSpan StatusDeadline = TimeSpan.FromSeconds(60);
 
@@ -36,7 +37,8 @@ public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutp
         var images = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "test-images.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(10));
         Assert.True(images.Succeeded, images.ToString());
         clientImage = images.StdOut.Trim().Split('\n')[^1];   // the model-server double carries busybox's wget
-        var restarted = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = PresetRegistry });
+        await PublishDoubleAsAsync(RagImage);
+        var restarted = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = PresetRegistry, ["KAITO_RAG_IMAGE"] = RagImage });
         Assert.True(restarted.Succeeded, restarted.ToString());
     }
 
@@ -111,6 +113,52 @@ public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutp
         }
         output.WriteLine($"{example}: answered through the Service and the API server's proxy, {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
         await DeleteAndWaitAsync(ns.Name, name);
+    }
+
+    [Fact]
+    public async Task The_local_embedding_rag_quick_start_indexes_and_answers_a_query_from_a_real_container()
+    {
+        const string Example = "examples/RAG/kaito_ragengine_local_embedding.yaml";
+        await using var ns = await Plane.CreateNamespaceAsync("real-rag");
+        var documents = YamlDocuments.ToJson(await File.ReadAllTextAsync(RepositoryPaths.Combine(Example))).OfType<JsonObject>().ToList();
+        foreach (var document in documents) document["metadata"]!["namespace"] = ns.Name;
+        var rag = documents.Single(d => d["kind"]!.GetValue<string>() == "RAGEngine");
+        var name = rag["metadata"]!["name"]!.GetValue<string>();
+        var compute = (JsonObject)rag["spec"]!["compute"]!;
+        compute["preferredNodes"] = new JsonArray(RealGpuNode.Name);
+        var matchLabels = compute["labelSelector"]!["matchLabels"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+        await node.BecomeAsync(compute["instanceType"]!.GetValue<string>(), matchLabels);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var document in documents) await ApplyAsync(document);
+        try
+        {
+            var ready = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=RAGEngineSucceeded", Wait, $"ragengine/{name}"]);
+            var status = await Plane.KubectlAsync(["get", "ragengine", name, "-n", ns.Name, "-o", "jsonpath={.status}"]);
+            Assert.True(ready.Succeeded, $"{ready}\nstatus: {status.StdOut}\n{(await Plane.KubectlAsync(["get", "pods,pvc", "-n", ns.Name, "-o", "wide"])).StdOut}");
+            output.WriteLine($"{Example}: RAGEngineSucceeded {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
+            var pod = JsonNode.Parse((await Kubectl("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/ragengine={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
+            Assert.Equal(RealGpuNode.Name, pod["spec"]!["nodeName"]!.GetValue<string>());
+            // The preferred node serves it: no NodeClaim was made.
+            Assert.Equal(RealGpuNode.Name, (await Kubectl("get", "ragengine", name, "-n", ns.Name, "-o", "jsonpath={.status.workerNodes[*]}")).StdOut.Trim());
+
+            Assert.Equal("Healthy", JsonNode.Parse(await ProxyGetAsync(ns.Name, name, "/health"))!["status"]!.GetValue<string>());
+            var indexed = JsonNode.Parse(await ProxyPostAsync(ns.Name, name, "/index", """
+                {"index_name": "kaito", "documents": [{"text": "KAITO runs models on GPU nodes"}, {"text": "The RAGEngine indexes documents and answers queries"}]}
+                """))!.AsArray();
+            Assert.Equal(2, indexed.Count);
+            var answer = JsonNode.Parse(await ProxyPostAsync(ns.Name, name, "/query", """{"index_name": "kaito", "query": "what indexes documents?", "top_k": 1}"""))!;
+            Assert.Equal("[rag test double] The RAGEngine indexes documents and answers queries", answer["response"]!.GetValue<string>());
+            Assert.Equal(rag["spec"]!["inferenceService"]!["url"]!.GetValue<string>(), answer["metadata"]!["llm"]!.GetValue<string>());
+            await Kubectl("delete", "ragengine", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
+            await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["get", "pods", "-n", ns.Name, "-l", $"kaito.sh/ragengine={name}", "-o", "name"])).StdOut.Trim().Length == 0,
+                TimeSpan.FromMinutes(2), $"the pods of {name} to go");
+        }
+        finally
+        {
+            // The simulator binds the example's claim to a host path under /tmp/kaito-sim; the real node's containerd made it.
+            var hostPath = Path.Combine("/tmp/kaito-sim", ns.Name);
+            if (Directory.Exists(hostPath)) Directory.Delete(hostPath, recursive: true);
+        }
     }
 
     [Fact]

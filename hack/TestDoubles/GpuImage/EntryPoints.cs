@@ -3,7 +3,7 @@ using static Kaito.TestDoubles.GpuImage.ArgumentParser;
 namespace Kaito.TestDoubles.GpuImage;
 
 /// <summary>Which server the command line starts, and with what.</summary>
-public enum Runtime { Vllm, Transformers }
+public enum Runtime { Vllm, Transformers, Rag }
 
 /// <summary>What the double serves: the names clients may ask for, the adapters it loaded, its port.</summary>
 public sealed record ServerSettings(Runtime Runtime, string ServedModelName, string Model, IReadOnlyList<Adapter> Adapters, int Port);
@@ -105,6 +105,9 @@ public static class EntryPoints
         var program = argv.Count > 0 ? Path.GetFileName(argv[0]) : "";
         if (program == "python3" && argv.Count > 1 && argv[1] == VllmScript)
             return ReadVllm(argv.Skip(2).ToList());
+        // KAITO's RAG image: `python3 main.py`, configured by its environment (RagService checks it).
+        if (program == "python3" && argv.Count == 2 && argv[1] == RagService.Script)
+            return (new ServerSettings(Runtime.Rag, "ragengine", "", [], KaitoPort), []);
         if (program == "accelerate" && argv.Count > 1 && argv[1] == "launch")
         {
             var script = argv.Skip(2).ToList().FindIndex(a => !a.StartsWith("--", StringComparison.Ordinal));
@@ -117,7 +120,7 @@ public static class EntryPoints
             var (settings, errors) = ReadTransformers(argv.Skip(3 + script).ToList());
             return (settings, [.. launchErrors.Select(e => $"accelerate launch {e}"), .. errors]);
         }
-        return (null, [$"not an entry point of KAITO's model images: {string.Join(' ', argv)} (expected `python3 {VllmScript} …` or `accelerate launch … {TransformersScript} …`)"]);
+        return (null, [$"not an entry point of KAITO's model images: {string.Join(' ', argv)} (expected `python3 {VllmScript} …`, `accelerate launch … {TransformersScript} …` or `python3 {RagService.Script}`)"]);
     }
 
     static (ServerSettings?, List<string>) ReadVllm(List<string> args)

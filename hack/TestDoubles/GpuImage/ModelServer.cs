@@ -18,6 +18,12 @@ public static class ModelServer
         var app = builder.Build();
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
+        if (settings.Runtime == Runtime.Rag)
+        {
+            app.MapGet("/health", () => Json(new JsonObject { ["status"] = "Healthy", ["detail"] = null }));
+            RagService.Map(app);
+            return app;
+        }
         app.MapGet("/health", () => settings.Runtime == Runtime.Vllm
             ? Results.Ok()
             : Json(new JsonObject { ["status"] = "Healthy" }));

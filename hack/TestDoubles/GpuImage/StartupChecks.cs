@@ -5,6 +5,7 @@ public static class StartupChecks
 {
     public static List<string> Run(ServerSettings settings)
     {
+        if (settings.Runtime == Runtime.Rag) return RagService.CheckEnvironment(Environment.GetEnvironmentVariable);
         var problems = new List<string>();
         if (settings.Model.StartsWith('/') && !Directory.Exists(settings.Model))
             problems.Add($"model weights not found at {settings.Model} (the image has them elsewhere, or the mount is missing)");

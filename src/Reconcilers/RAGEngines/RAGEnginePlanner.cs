@@ -46,4 +46,14 @@ public static class RAGEnginePlanner
             .Select(n => n.Metadata.Name)
             .FirstOrDefault();
     }
+
+    /// <summary>
+    /// Under node auto-provisioning, a node the user named in preferredNodes that exists, matches the selector and is a
+    /// ready GPU node serves the RAGEngine instead of a new NodeClaim (as for Workspaces). Null when none does.
+    /// </summary>
+    public static string? PickPreferredGpuNode(RAGEngine rag, IEnumerable<V1Node> nodes)
+    {
+        var preferred = rag.Spec?.Compute?.PreferredNodes ?? [];
+        return preferred.Count == 0 ? null : PickOwnGpuNode(rag, nodes.Where(n => preferred.Contains(n.Metadata.Name)));
+    }
 }

@@ -66,6 +66,9 @@ public sealed partial class RAGEngineReconciler(
 
         var name = RAGEngineNodeClaims.Name(rag);
         var claim = OwnClaims(rag).FirstOrDefault(c => c.Metadata.Name == name);
+        // A GPU node the user named in preferredNodes is used as it is; one made earlier stays (no needless move).
+        if (claim is null && RAGEnginePlanner.PickPreferredGpuNode(rag, caches.Nodes.All) is { } preferred)
+            return seen with { NodeClaimExpected = false, WorkerNodes = [preferred] };
         if (claim is null)
         {
             if (await StepFailure.Run(ConditionTypes.ResourceReady, $"creating NodeClaim {name}",

@@ -63,4 +63,17 @@ public sealed class RAGEnginePlannerTests
         Assert.Equal("a", RAGEnginePlanner.PickOwnGpuNode(rag, nodes));
         Assert.Null(RAGEnginePlanner.PickOwnGpuNode(rag, [Node("c", 1, ready: false), Node("d", 0)]));
     }
+
+    [Fact]
+    public void Under_auto_provisioning_only_a_named_preferred_gpu_node_that_matches_is_used()
+    {
+        var rag = Local();
+        var nodes = new[] { Node("a", 1), Node("b", 1), Node("c", 1, ready: false), Node("e", 1, labels: []) };
+
+        Assert.Null(RAGEnginePlanner.PickPreferredGpuNode(rag, nodes));   // none named: a NodeClaim is made
+        rag.Spec!.Compute!.PreferredNodes = ["b"];
+        Assert.Equal("b", RAGEnginePlanner.PickPreferredGpuNode(rag, nodes));
+        rag.Spec.Compute.PreferredNodes = ["c", "e", "missing"];
+        Assert.Null(RAGEnginePlanner.PickPreferredGpuNode(rag, nodes));   // not ready, not matching, not there
+    }
 }

@@ -93,6 +93,23 @@ public sealed class RAGEngineReconcilerTests
     }
 
     [Fact]
+    public async Task A_local_embedding_runs_on_a_ready_preferred_gpu_node_without_a_nodeclaim()
+    {
+        var world = new World();
+        world.Nodes.Put(RAGEngineFixtures.Node("gpu-1", 1));
+        var local = RAGEngineFixtures.Local();
+        local.Spec!.Compute!.PreferredNodes = ["gpu-1"];
+        var rag = world.Add(local);
+
+        await world.ReconcileAsync(rag);
+
+        Assert.DoesNotContain(world.Api.Writes, r => r.Path.Contains("/nodeclaims", StringComparison.Ordinal));
+        var deployment = KubernetesJson.Deserialize<V1Deployment>(Assert.Single(world.Api.Writes, r => r.Path.Contains("/deployments/", StringComparison.Ordinal)).Body);
+        var pinned = deployment.Spec.Template.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchExpressions;
+        Assert.Contains(pinned, e => e.Key == "kubernetes.io/hostname" && e.Values.SequenceEqual(["gpu-1"]));
+    }
+
+    [Fact]
     public async Task A_local_embedding_on_a_gpu_sku_gets_one_nodeclaim_and_waits_for_it()
     {
         var world = new World();
