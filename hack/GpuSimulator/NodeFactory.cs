@@ -13,8 +13,7 @@ public static class NodeFactory
     public static string? InstanceType(NodeClaim claim) =>
         claim.Spec?.Requirements?.FirstOrDefault(r => r.Key == InstanceTypeLabel && r.Operator == "In")?.Values?.FirstOrDefault();
 
-    public static GpuSku? FindSku(string instanceType) =>
-        SkuCatalog.Default.Clouds.Select(c => SkuCatalog.Default.Find(c, instanceType)).FirstOrDefault(s => s is not null);
+    public static GpuSku? FindSku(string instanceType) => SkuCatalog.Default.FindInAnyCloud(instanceType);
 
     public static V1Node Build(string name, GpuSku sku, IDictionary<string, string>? labels, IEnumerable<V1Taint> taints, string storage)
     {
@@ -24,12 +23,9 @@ public static class NodeFactory
             ["kubernetes.io/os"] = "linux",
             ["kubernetes.io/arch"] = "amd64",
             ["kubernetes.io/hostname"] = name,
-            ["accelerator"] = "nvidia",
-            ["nvidia.com/gpu.product"] = sku.GpuModel.Replace(' ', '-'),
-            ["nvidia.com/gpu.count"] = sku.GpuCount.ToString(CultureInfo.InvariantCulture),
-            ["nvidia.com/gpu.memory"] = ((int)(sku.Shape.PerGpuMemoryGiB * 1024)).ToString(CultureInfo.InvariantCulture),
             [SimulationLabels.Simulated] = "true",
         };
+        foreach (var (key, value) in NodeGpuLabels.For(sku)) all[key] = value;
         return new V1Node
         {
             ApiVersion = "v1",

@@ -45,6 +45,15 @@ start_process() { # name command...
   echo $! >"$LOCAL_DIR/pids/$name.pid"
 }
 
+# dotnet publish PROJECT (a path in the repository) -c Release into OUT, its output in $LOG_DIR/NAME.log; on failure
+# the log's last lines and the name of what failed. Extra arguments go to dotnet publish.
+publish() { # project out name [dotnet publish arguments...]
+  local project="$1" out="$2" name="$3"; shift 3
+  mkdir -p "$LOG_DIR"
+  dotnet publish "$REPO_ROOT/$project" -c Release -o "$out" --nologo -v quiet "$@" >"$LOG_DIR/$name.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "dotnet publish $project failed (log: $LOG_DIR/$name.log)"; }
+}
+
 # A kubeconfig for a client certificate of $PKI_DIR, on stdout.
 kubeconfig() { # server user cert key
   cat <<KC

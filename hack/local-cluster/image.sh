@@ -47,9 +47,7 @@ fi
 published="$LOCAL_DIR/operator-aot"
 if [[ $build -eq 1 || ! -x "$published/kaito-operator" ]]; then
   log "image: publishing the operator (Native AOT on the host; the first build takes about 5 minutes; log: $LOG_DIR/operator-build.log)"
-  mkdir -p "$LOG_DIR"
-  dotnet publish "$REPO_ROOT/src/Operator" -c Release -r linux-x64 -p:KaitoAot=true -o "$published" --nologo -v quiet \
-    >"$LOG_DIR/operator-build.log" 2>&1 || { tail -n 30 "$LOG_DIR/operator-build.log" >&2; die "operator build failed"; }
+  publish src/Operator "$published" operator-build -r linux-x64 -p:KaitoAot=true
 fi
 
 # The tag names the executable's content, so a rebuilt operator is a new image and `helm upgrade` rolls it.

@@ -10,8 +10,8 @@ k() { kubectl --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 # 2 cores, then incremental); the default is the JIT build (about 30 s). CI runs the test suite against aot.
 build="${KAITO_OPERATOR_BUILD:-jit}"
 case "$build" in
-  jit) out="$LOCAL_DIR/operator"; publish=(-o "$out") ;;
-  aot) out="$LOCAL_DIR/operator-aot"; publish=(-r linux-x64 -p:KaitoAot=true -o "$out") ;;
+  jit) out="$LOCAL_DIR/operator"; publish_args=() ;;
+  aot) out="$LOCAL_DIR/operator-aot"; publish_args=(-r linux-x64 -p:KaitoAot=true) ;;
   *) die "KAITO_OPERATOR_BUILD=$build: use jit or aot" ;;
 esac
 if [[ "${1:-}" == "--no-build" && -x "$out/kaito-operator" ]]; then
@@ -19,8 +19,7 @@ if [[ "${1:-}" == "--no-build" && -x "$out/kaito-operator" ]]; then
 else
   [[ "$build" == aot ]] && log "Native AOT build: the first one compiles the whole client library (about 12 min on 2 cores)"
   log "building the operator ($build; dotnet publish; log: $LOG_DIR/operator-build.log)"
-  dotnet publish "$REPO_ROOT/src/Operator" -c Release "${publish[@]}" --nologo -v quiet >"$LOG_DIR/operator-build.log" 2>&1 \
-    || { tail -n 30 "$LOG_DIR/operator-build.log" >&2; die "operator build failed"; }
+  publish src/Operator "$out" operator-build "${publish_args[@]}"
 fi
 
 pidfile="$LOCAL_DIR/pids/kaito-operator.pid"

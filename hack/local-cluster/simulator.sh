@@ -6,8 +6,7 @@ source "$(dirname "$0")/common.sh"
 [[ -f "$KUBECONFIG_FILE" ]] || die "no local control plane; run 'make cluster-up' first"
 out="$LOCAL_DIR/gpu-simulator"
 log "building the GPU simulator (dotnet publish; log: $LOG_DIR/gpu-simulator-build.log)"
-dotnet publish "$REPO_ROOT/hack/GpuSimulator" -c Release -o "$out" --nologo -v quiet >"$LOG_DIR/gpu-simulator-build.log" 2>&1 \
-  || { tail -n 30 "$LOG_DIR/gpu-simulator-build.log" >&2; die "simulator build failed"; }
+publish hack/GpuSimulator "$out" gpu-simulator-build
 stop_process gpu-simulator
 start_process gpu-simulator "$out/kaito-gpu-simulator" --kubeconfig "$KUBECONFIG_FILE"
 sleep 1

@@ -25,9 +25,7 @@ node_docker image inspect "$RUNTIME_BASE_IMAGE" >/dev/null 2>&1 || "$(dirname "$
 published="$LOCAL_DIR/test-doubles/gpu-image"
 if [[ $build -eq 1 || ! -x "$published/kaito-gpu-image-double" ]]; then
   log "test images: publishing the GPU image double (Native AOT; the first build takes a few minutes; log: $LOG_DIR/test-doubles-build.log)"
-  mkdir -p "$LOG_DIR"
-  dotnet publish "$REPO_ROOT/hack/TestDoubles/GpuImage" -c Release -r linux-x64 -p:KaitoAot=true -o "$published" --nologo -v quiet \
-    >"$LOG_DIR/test-doubles-build.log" 2>&1 || { tail -n 30 "$LOG_DIR/test-doubles-build.log" >&2; die "building the GPU image double failed"; }
+  publish hack/TestDoubles/GpuImage "$published" test-doubles-build -r linux-x64 -p:KaitoAot=true
 fi
 
 ctx="$(mktemp -d)"; trap 'rm -rf "$ctx"' EXIT

@@ -18,6 +18,15 @@ public static class NodeGpuLabels
         ["GH200"] = 9.0, ["B200"] = 10.0, ["GB200"] = 10.0,
     };
 
+    /// <summary>The labels NVIDIA's GPU feature discovery puts on a node of <paramref name="sku"/> (what <see cref="Read"/> reads back).</summary>
+    public static Dictionary<string, string> For(GpuSku sku) => new()
+    {
+        ["accelerator"] = "nvidia",
+        [Product] = sku.GpuModel.Replace(' ', '-'),
+        [Count] = sku.GpuCount.ToString(CultureInfo.InvariantCulture),
+        [MemoryMiB] = ((int)(sku.Shape.PerGpuMemoryGiB * 1024)).ToString(CultureInfo.InvariantCulture),
+    };
+
     /// <summary>
     /// The node's GPU shape. The GPU count is the allocatable <c>nvidia.com/gpu</c> when given (what pods can
     /// actually get), else the <c>nvidia.com/gpu.count</c> label.

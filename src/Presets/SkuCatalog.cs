@@ -23,6 +23,9 @@ public sealed class SkuCatalog
     public GpuSku? Find(string cloud, string name) =>
         For(cloud).FirstOrDefault(s => string.Equals(s.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The SKU of that name in whichever cloud sells it (SKU names do not collide across clouds), or null.</summary>
+    public GpuSku? FindInAnyCloud(string name) => Clouds.Select(c => Find(c, name)).FirstOrDefault(s => s is not null);
+
     public IReadOnlyList<string> Closest(string cloud, string name, int count = 3) =>
         NameSuggestions.Closest(name, For(cloud).Select(s => s.Name), count);
 

@@ -50,4 +50,16 @@ public sealed class NodeGpuLabelsTests
         Assert.Null(result.Shape);
         Assert.Contains("nvidia.com/gpu.memory", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_labels_written_for_a_sku_read_back_as_its_shape()
+    {
+        var sku = SkuCatalog.Default.FindInAnyCloud("Standard_NC12s_v3")!;
+
+        var shape = NodeGpuLabels.Read("n", NodeGpuLabels.For(sku), allocatableGpus: null).Shape!;
+
+        Assert.Equal(sku.GpuCount, shape.GpuCount);
+        Assert.Equal(sku.Shape.PerGpuMemoryGiB, shape.PerGpuMemoryGiB, 3);
+        Assert.Equal(sku.Shape.ComputeCapability, shape.ComputeCapability);
+    }
 }

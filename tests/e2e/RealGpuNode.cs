@@ -24,16 +24,9 @@ public sealed class RealGpuNode(IKubernetes client)
 
     public async Task<GpuSku> BecomeAsync(string skuName, IReadOnlyDictionary<string, string> extraLabels)
     {
-        var sku = SkuCatalog.Default.Clouds.Select(c => SkuCatalog.Default.Find(c, skuName)).FirstOrDefault(s => s is not null)
-            ?? throw new ArgumentException($"no SKU {skuName} in the catalog", nameof(skuName));
-        var labels = new Dictionary<string, string>(extraLabels)
-        {
-            ["node.kubernetes.io/instance-type"] = sku.Name,
-            ["accelerator"] = "nvidia",
-            [NodeGpuLabels.Product] = sku.GpuModel.Replace(' ', '-'),
-            [NodeGpuLabels.Count] = sku.GpuCount.ToString(CultureInfo.InvariantCulture),
-            [NodeGpuLabels.MemoryMiB] = ((int)(sku.Shape.PerGpuMemoryGiB * 1024)).ToString(CultureInfo.InvariantCulture),
-        };
+        var sku = SkuCatalog.Default.FindInAnyCloud(skuName) ?? throw new ArgumentException($"no SKU {skuName} in the catalog", nameof(skuName));
+        var labels = new Dictionary<string, string>(extraLabels) { ["node.kubernetes.io/instance-type"] = sku.Name };
+        foreach (var (key, value) in NodeGpuLabels.For(sku)) labels[key] = value;
         var labelPatch = new JsonObject();
         foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;   // the previous SKU's extras
         foreach (var (key, value) in labels) labelPatch[key] = value;

@@ -20,13 +20,13 @@ public static class ModelServer
 
         if (settings.Runtime == Runtime.Rag)
         {
-            app.MapGet("/health", () => Json(new JsonObject { ["status"] = "Healthy", ["detail"] = null }));
+            app.MapGet("/health", () => HttpJson.Ok(new JsonObject { ["status"] = "Healthy", ["detail"] = null }));
             RagService.Map(app);
             return app;
         }
         app.MapGet("/health", () => settings.Runtime == Runtime.Vllm
             ? Results.Ok()
-            : Json(new JsonObject { ["status"] = "Healthy" }));
+            : HttpJson.Ok(new JsonObject { ["status"] = "Healthy" }));
 
         app.MapGet("/v1/models", () =>
         {
@@ -43,12 +43,12 @@ public static class ModelServer
                     // What KAITO's servers read as the adapter's weight (null: unset, they would use 1.0).
                     ["strength"] = Environment.GetEnvironmentVariable(adapter.Name),
                 });
-            return Json(new JsonObject { ["object"] = "list", ["data"] = data });
+            return HttpJson.Ok(new JsonObject { ["object"] = "list", ["data"] = data });
         });
 
         app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
-            var body = await ReadObjectAsync(http);
+            var body = await HttpJson.ReadObjectAsync(http);
             if (body is null) return Error(400, "the body must be a JSON object");
             var model = body["model"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["model"]!.GetValue<string>() : settings.ServedModelName;
             if (model != settings.ServedModelName && settings.Adapters.All(a => a.Name != model))
@@ -58,7 +58,7 @@ public static class ModelServer
             var id = $"chatcmpl-{Math.Abs(StringComparer.Ordinal.GetHashCode(text)).ToString(CultureInfo.InvariantCulture)}";
             var stream = body["stream"]?.GetValueKind() == System.Text.Json.JsonValueKind.True || settings.Runtime == Runtime.Transformers;
             if (!stream)
-                return Json(new JsonObject
+                return HttpJson.Ok(new JsonObject
                 {
                     ["id"] = id, ["object"] = "chat.completion", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["model"] = model,
                     ["choices"] = new JsonArray(new JsonObject
@@ -81,11 +81,11 @@ public static class ModelServer
         if (settings.Runtime == Runtime.Transformers)
             app.MapPost("/chat", async (HttpContext http) =>
             {
-                var body = await ReadObjectAsync(http);
+                var body = await HttpJson.ReadObjectAsync(http);
                 var prompt = body?["prompt"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? body["prompt"]!.GetValue<string>() : LastUserMessage(body?["messages"]);
                 return prompt is null
                     ? Error(400, "Text generation parameter prompt required")
-                    : Json(new JsonObject { ["Result"] = Answer(settings.ServedModelName, prompt) });
+                    : HttpJson.Ok(new JsonObject { ["Result"] = Answer(settings.ServedModelName, prompt) });
             });
 
         app.MapPost("/test-double/crash", (int? code) =>
@@ -129,20 +129,6 @@ public static class ModelServer
         return new JsonObject { ["prompt_tokens"] = Words(prompt), ["completion_tokens"] = Words(text), ["total_tokens"] = Words(prompt) + Words(text) };
     }
 
-    static async Task<JsonObject?> ReadObjectAsync(HttpContext http)
-    {
-        try
-        {
-            return await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    static IResult Json(JsonObject body) => Results.Text(body.ToJsonString(), "application/json");
-
-    static IResult Error(int status, string message) => Results.Text(
-        new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["code"] = status } }.ToJsonString(), "application/json", statusCode: status);
+    static IResult Error(int status, string message) =>
+        HttpJson.Status(status, new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["code"] = status } });
 }

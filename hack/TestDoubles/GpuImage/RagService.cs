@@ -55,12 +55,12 @@ public static class RagService
 
         app.MapGet("/indexes", () =>
         {
-            lock (gate) return Json(new JsonArray([.. indexes.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)JsonValue.Create(k))]));
+            lock (gate) return HttpJson.Ok(new JsonArray([.. indexes.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)JsonValue.Create(k))]));
         });
 
         app.MapPost("/index", async (HttpContext http) =>
         {
-            var body = await ReadAsync(http);
+            var body = await HttpJson.ReadObjectAsync(http);
             if (body?["index_name"]?.GetValueKind() != JsonValueKind.String || body["documents"] is not JsonArray { Count: > 0 } documents)
                 return Error(422, "index_name (a string) and documents (a non-empty array of {text, metadata}) are required");
             var stored = new JsonArray();
@@ -81,12 +81,12 @@ public static class RagService
                     stored.Add((JsonNode)entry.DeepClone());
                 }
             }
-            return Json(stored);
+            return HttpJson.Ok(stored);
         });
 
         app.MapPost("/query", async (HttpContext http) =>
         {
-            var body = await ReadAsync(http);
+            var body = await HttpJson.ReadObjectAsync(http);
             if (body?["index_name"]?.GetValueKind() != JsonValueKind.String || body["query"]?.GetValueKind() != JsonValueKind.String)
                 return Error(422, "index_name and query (strings) are required");
             var query = body["query"]!.GetValue<string>();
@@ -99,7 +99,7 @@ public static class RagService
                 ranked = [.. index.Select(d => (d, Words(d["text"]!.GetValue<string>()).Intersect(words).Count())).OrderByDescending(r => r.Item2).Take(topK)];
             }
             var best = ranked.FirstOrDefault().Doc?["text"]?.GetValue<string>() ?? "";
-            return Json(new JsonObject
+            return HttpJson.Ok(new JsonObject
             {
                 ["response"] = $"[rag test double] {best}",
                 ["source_nodes"] = new JsonArray([.. ranked.Select(r => (JsonNode)new JsonObject
@@ -115,19 +115,5 @@ public static class RagService
     static HashSet<string> Words(string text) =>
         [.. text.ToLowerInvariant().Split([' ', ',', '.', '?', '!', ';', ':'], StringSplitOptions.RemoveEmptyEntries)];
 
-    static async Task<JsonObject?> ReadAsync(HttpContext http)
-    {
-        try
-        {
-            return await JsonNode.ParseAsync(http.Request.Body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    static IResult Json(JsonNode body) => Results.Text(body.ToJsonString(), "application/json");
-
-    static IResult Error(int status, string detail) => Results.Text(new JsonObject { ["detail"] = detail }.ToJsonString(), "application/json", statusCode: status);
+    static IResult Error(int status, string detail) => HttpJson.Status(status, new JsonObject { ["detail"] = detail });
 }
