@@ -103,8 +103,8 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
             if (!hasImage && !hasModel) errors.Required($"{path}.local", "set local.modelID (a Hugging Face id such as BAAI/bge-small-en-v1.5) or local.image");
             else if (hasImage && hasModel) errors.Forbidden($"{path}.local.modelID", "set local.modelID or local.image, not both; remove one");
             if (hasImage && ImageReference.Problem(local.Image) is { } problem) errors.Invalid($"{path}.local.image", local.Image, problem);
-            if (hasModel && !ModelIdFormat().IsMatch(local.ModelId!))
-                errors.Invalid($"{path}.local.modelID", local.ModelId, "must be a Hugging Face model id <org>/<name>, for example BAAI/bge-small-en-v1.5");
+            if (hasModel && Kaito.Presets.HuggingFaceRepoId.Problem(local.ModelId) is { } idProblem)
+                errors.Invalid($"{path}.local.modelID", local.ModelId, $"not a Hugging Face model id: {idProblem}");
         }
         if (embedding.Remote is { } remote)
         {
@@ -177,9 +177,6 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
         if (!string.IsNullOrEmpty(mountPath) && (!mountPath.StartsWith('/') || mountPath.Contains(':', StringComparison.Ordinal)))
             errors.Invalid($"{path}.mountPath", mountPath, "must be an absolute path such as /mnt/data");
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ModelIdFormat();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex VmSizeFormat();

@@ -33,7 +33,9 @@ public sealed class RAGEngineValidatorTests
         Single(Create(Changed(s => s.Embedding!.Remote = new RemoteEmbeddingSpec { Url = "https://e.example.com" })), "spec.embedding.remote", FieldErrorType.Forbidden);
         Single(Create(Changed(s => s.Embedding!.Local = new LocalEmbeddingSpec())), "spec.embedding.local", FieldErrorType.Required);
         Single(Create(Changed(s => s.Embedding!.Local!.Image = "registry.io/embed:1")), "spec.embedding.local.modelID", FieldErrorType.Forbidden);
-        Single(Create(Changed(s => s.Embedding!.Local!.ModelId = "bge-small")), "spec.embedding.local.modelID", FieldErrorType.Invalid);
+        Single(Create(Changed(s => s.Embedding!.Local!.ModelId = "BAAI/bge-small/v1")), "spec.embedding.local.modelID", FieldErrorType.Invalid);
+        // Ids without an owner are canonical Hub models (KAITO's own test table accepts valid-model-id).
+        Valid(Create(Changed(s => s.Embedding!.Local!.ModelId = "valid-model-id")));
         Single(Create(Changed(s => s.Embedding!.Local = new LocalEmbeddingSpec { Image = "registry.io/embed:" })), "spec.embedding.local.image", FieldErrorType.Invalid);
         Valid(Create(Changed(s => s.Embedding!.Local = new LocalEmbeddingSpec { Image = "registry.io/embed:1" })));
         Single(Create(Changed(s => s.Embedding = new EmbeddingSpec { Remote = new RemoteEmbeddingSpec { Url = "ftp://e" } })), "spec.embedding.remote.url", FieldErrorType.Invalid);
@@ -133,7 +135,7 @@ public sealed class RAGEngineValidatorTests
     [Fact]
     public void V1alpha1_gets_the_same_rules()
     {
-        var rag = Changed(s => s.Embedding!.Local!.ModelId = "no-slash");
+        var rag = Changed(s => s.Embedding!.Local!.ModelId = "-starts-with-a-dash");
         rag.ApiVersion = "kaito.sh/v1alpha1";
         Single(Create(rag), "spec.embedding.local.modelID", FieldErrorType.Invalid);
     }
