@@ -3,7 +3,8 @@
 # operator pods on the real node, webhooks reached through the charts' Services; waits until an admission
 # request goes through them. Release names: kaito-workspace, kaito-ragengine.
 # Settings the tests and users change: KAITO_NODE_PROVISIONER, KAITO_CLOUD, KAITO_PRESET_REGISTRY, KAITO_RAG_IMAGE,
-# KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
+# KAITO_TUNING_DOWNLOADER_IMAGE, KAITO_TUNING_PUSHER_IMAGE, KAITO_ADAPTER_BASE_IMAGE, KAITO_INSECURE_REGISTRIES
+# (comma-separated), KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
 # Usage: install.sh [--no-build] [--image IMAGE] [-- HELM_ARGS...]
 source "$(dirname "$0")/common.sh"
 
@@ -36,7 +37,13 @@ common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBE
   --set "tolerations[1].key=sku" --set "tolerations[1].operator=Equal" --set "tolerations[1].value=gpu" --set "tolerations[1].effect=NoSchedule")
 for chart in workspace ragengine; do
   extra=()
-  [[ "$chart" == workspace && -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")
+  if [[ "$chart" == workspace ]]; then
+    [[ -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra+=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")
+    [[ -n "${KAITO_TUNING_DOWNLOADER_IMAGE:-}" ]] && extra+=(--set "tuning.downloaderImage=$KAITO_TUNING_DOWNLOADER_IMAGE")
+    [[ -n "${KAITO_TUNING_PUSHER_IMAGE:-}" ]] && extra+=(--set "tuning.pusherImage=$KAITO_TUNING_PUSHER_IMAGE")
+    [[ -n "${KAITO_ADAPTER_BASE_IMAGE:-}" ]] && extra+=(--set "tuning.adapterBaseImage=$KAITO_ADAPTER_BASE_IMAGE")
+    [[ -n "${KAITO_INSECURE_REGISTRIES:-}" ]] && extra+=(--set "tuning.insecureRegistries={$KAITO_INSECURE_REGISTRIES}")
+  fi
   [[ "$chart" == ragengine && -n "${KAITO_RAG_IMAGE:-}" ]] && extra=(--set "operator.ragImage=$KAITO_RAG_IMAGE")
   log "helm upgrade --install kaito-$chart charts/kaito/$chart ($image)"
   "$helm" upgrade --install "kaito-$chart" "$REPO_ROOT/charts/kaito/$chart" "${common[@]}" "${extra[@]}" "$@" \

@@ -38,7 +38,9 @@ log "starting kaito-operator ($build build; webhooks https://127.0.0.1:$WEBHOOK_
 setsid nohup "$out/kaito-operator" --kubeconfig "$KUBECONFIG_FILE" --bind-address 127.0.0.1 \
   --webhook-port "$WEBHOOK_PORT" --health-port "$HEALTH_PORT" --namespace "$OPERATOR_NAMESPACE" \
   --webhook-url "https://127.0.0.1:$WEBHOOK_PORT" --node-provisioner "${KAITO_NODE_PROVISIONER:-gpu-provisioner}" \
-  --cloud "${KAITO_CLOUD:-azure}" ${KAITO_PRESET_REGISTRY:+--preset-registry "$KAITO_PRESET_REGISTRY"} ${KAITO_RAG_IMAGE:+--rag-image "$KAITO_RAG_IMAGE"} >>"$LOG_DIR/kaito-operator.log" 2>&1 </dev/null 9>&- &
+  --cloud "${KAITO_CLOUD:-azure}" ${KAITO_PRESET_REGISTRY:+--preset-registry "$KAITO_PRESET_REGISTRY"} ${KAITO_RAG_IMAGE:+--rag-image "$KAITO_RAG_IMAGE"} \
+  ${KAITO_TUNING_DOWNLOADER_IMAGE:+--tuning-downloader-image "$KAITO_TUNING_DOWNLOADER_IMAGE"} ${KAITO_TUNING_PUSHER_IMAGE:+--tuning-pusher-image "$KAITO_TUNING_PUSHER_IMAGE"} \
+  ${KAITO_ADAPTER_BASE_IMAGE:+--adapter-base-image "$KAITO_ADAPTER_BASE_IMAGE"} ${KAITO_INSECURE_REGISTRIES:+--insecure-registries "$KAITO_INSECURE_REGISTRIES"} >>"$LOG_DIR/kaito-operator.log" 2>&1 </dev/null 9>&- &
 echo $! >"$pidfile"
 for ((i = 0; i < 300; i++)); do
   curl -fsS "http://127.0.0.1:$HEALTH_PORT/readyz" >/dev/null 2>&1 && break

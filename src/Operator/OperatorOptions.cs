@@ -30,7 +30,8 @@ public sealed partial record OperatorOptions(
     TimeSpan? InferenceSetScaleDownCooldown = null,
     string PresetRegistry = ModelImages.DefaultRegistry,
     string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress,
-    TimeSpan ShutdownDelay = default)
+    TimeSpan ShutdownDelay = default,
+    Kaito.Reconcilers.Manifests.TuningImages? TuningImages = null)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -106,6 +107,7 @@ public sealed partial record OperatorOptions(
         if (ImageReference.Problem(ragImage) is { } imageProblem) errors.Add($"--rag-image \"{ragImage}\" is not an image reference: {imageProblem}");
         var registry = Get("preset-registry", ModelImages.DefaultRegistry);
         if (RegistryProblem(registry) is { } registryProblem) errors.Add($"--preset-registry \"{registry}\" is not a registry name: {registryProblem}");
+        var tuningImages = TuningImageOptions(config, errors);
         var scaler = Get("keda-scaler-address", KedaAutoscaling.DefaultScalerAddress);
         if (!HostPort().IsMatch(scaler)) errors.Add($"--keda-scaler-address must be host:port (the gRPC service of the external scaler), got \"{scaler}\"");
         TimeSpan ShutdownDelay()
@@ -143,9 +145,33 @@ public sealed partial record OperatorOptions(
             Cooldown(),
             registry.TrimEnd('/'),
             scaler,
-            ShutdownDelay());
+            ShutdownDelay(),
+            tuningImages);
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
+    }
+
+    /// <summary>--tuning-downloader-image, --tuning-pusher-image, --adapter-base-image and --insecure-registries.</summary>
+    static Kaito.Reconcilers.Manifests.TuningImages TuningImageOptions(IConfiguration config, List<string> errors)
+    {
+        string Image(string key, string fallback)
+        {
+            var image = config[key] ?? fallback;
+            if (ImageReference.Problem(image) is { } problem) errors.Add($"--{key} \"{image}\" is not an image reference: {problem}");
+            return image;
+        }
+        var defaults = Kaito.Reconcilers.Manifests.TuningImages.Default;
+        var insecure = (config["insecure-registries"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var host in insecure)
+        {
+            if (host.Contains('/', StringComparison.Ordinal) || RegistryProblem(host) is not null)
+                errors.Add($"--insecure-registries: \"{host}\" is not a registry host; list host or host:port names, comma-separated, e.g. registry.local:5000");
+        }
+        return new Kaito.Reconcilers.Manifests.TuningImages(
+            Image("tuning-downloader-image", defaults.Downloader),
+            Image("tuning-pusher-image", defaults.Pusher),
+            Image("adapter-base-image", defaults.AdapterBase),
+            insecure);
     }
 
     /// <summary>Why a registry (host[:port][/path], e.g. myregistry.example.com:5000/kaito) cannot prefix image names, or null.</summary>

@@ -38,8 +38,8 @@ public class TuningManifestsTests
         Assert.NotNull(pod.Spec.Affinity);
         var main = pod.Spec.Containers[0];
         Assert.Equal("1", main.Resources.Limits["nvidia.com/gpu"].ToString());
-        Assert.Contains("--config=/mnt/config/training_config.yaml", main.Command[2], StringComparison.Ordinal);
-        Assert.Contains("fine_tuning.py", main.Command[2], StringComparison.Ordinal);
+        // KAITO's fine_tuning.py reads only its config file: the launch line passes it nothing.
+        Assert.StartsWith("accelerate launch --num_processes=1 /workspace/tfs/fine_tuning.py\n", main.Command[2], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,4 +109,51 @@ public class TuningManifestsTests
         Assert.Null(w.TrainingConfig);
         Assert.Equal("my-training", w.Job.Spec.Template.Spec.Volumes.Single(v => v.Name == "config-volume").ConfigMap.Name);
     }
+
+    [Fact]
+    public void The_default_config_tells_the_trainer_where_the_weights_are()
+    {
+        var config = TuningManifests.Build(Tuning(), Plan()).TrainingConfig!.Data["training_config.yaml"];
+        Assert.Contains("pretrained_model_name_or_path: \"/workspace/weights\"", config, StringComparison.Ordinal);
+        Assert.Equal("/mnt/results", Kaito.Presets.TrainingOutput.Read(config).Dir);
+    }
+
+    [Theory]
+    [InlineData("/mnt/output/phi")]
+    [InlineData("/mnt/results")]
+    public void Results_are_mounted_where_the_user_config_writes_them(string dir)
+    {
+        var ws = Tuning();
+        ws.Tuning!.Config = "my-training";
+        var pod = TuningManifests.Build(ws, Plan(), resultsDir: dir).Job.Spec.Template.Spec;
+        var main = pod.Containers[0];
+        var pusher = pod.Containers.Single(c => c.Name == TuningData.PusherName);
+        Assert.Equal(dir, main.VolumeMounts.Single(m => m.Name == "results-volume").MountPath);
+        Assert.Equal(dir, pusher.VolumeMounts.Single(m => m.Name == "results-volume").MountPath);
+        Assert.Contains($"touch {dir}/fine_tuning_completed.txt", main.Command[2], StringComparison.Ordinal);
+        Assert.Contains($"cp -r {dir}/. /tmp/layer/data/", pusher.Command[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Images_come_from_the_operator_settings_and_insecure_registries_get_insecure_pushes()
+    {
+        var images = new TuningImages("mirror.example.com/curl:8", "mirror.example.com/crane:debug", "mirror.example.com/busybox:1.36", ["mirror.example.com"]);
+        var pod = TuningManifests.Build(Tuning(), Plan(), images).Job.Spec.Template.Spec;
+        Assert.Equal("mirror.example.com/curl:8", Assert.Single(pod.InitContainers).Image);
+        var pusher = pod.Containers.Single(c => c.Name == TuningData.PusherName);
+        Assert.Equal("mirror.example.com/crane:debug", pusher.Image);
+        Assert.Contains("crane append --insecure --base=mirror.example.com/busybox:1.36 ", pusher.Command[2], StringComparison.Ordinal);
+
+        var secure = TuningManifests.Build(Tuning(), Plan()).Job.Spec.Template.Spec.Containers.Single(c => c.Name == TuningData.PusherName);
+        Assert.Contains("crane append --base=busybox:1.36 ", secure.Command[2], StringComparison.Ordinal);
+        Assert.Equal(TuningImages.DefaultPusher, secure.Image);
+    }
+
+    [Theory]
+    [InlineData("busybox:1.36", "docker.io")]
+    [InlineData("library/busybox", "docker.io")]
+    [InlineData("localhost/adapter:1", "localhost")]
+    [InlineData("198.18.0.1:5000/kaito/adapter:1", "198.18.0.1:5000")]
+    [InlineData("myregistry.azurecr.io/phi-3-qlora-adapter:0.0.1", "myregistry.azurecr.io")]
+    public void Registry_host_is_read_as_docker_reads_it(string image, string host) => Assert.Equal(host, TuningImages.RegistryHost(image));
 }

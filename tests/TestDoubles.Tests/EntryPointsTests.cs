@@ -68,7 +68,7 @@ public sealed class EntryPointsTests
     public void Only_the_entry_points_of_the_images_are_served()
     {
         Assert.NotEmpty(EntryPoints.Read(["python3", "/workspace/other.py", "--model=m"]).Errors);
-        Assert.NotEmpty(EntryPoints.Read(["accelerate", "launch", "--num_processes=1", "/workspace/tfs/fine_tuning.py"]).Errors);
+        Assert.NotEmpty(EntryPoints.Read(["accelerate", "launch", "--num_processes=1", "/workspace/tfs/train.py"]).Errors);
         Assert.NotEmpty(EntryPoints.Read(["accelerate", "launch", "--bogus=1", EntryPoints.TransformersScript]).Errors);
     }
 
@@ -96,5 +96,18 @@ public sealed class EntryPointsTests
             var (settings, errors) = EntryPoints.Read(argv);
             Assert.True(errors.Count == 0 && settings is not null, $"{golden}: {string.Join("; ", errors)}\n{string.Join(' ', argv)}");
         }
+    }
+
+    [Fact]
+    public void The_tuning_job_the_operator_renders_launches_the_trainer_without_options()
+    {
+        var documents = YamlDocuments.ToJson(File.ReadAllText(RepositoryPaths.Combine("tests", "Reconcilers.Tests", "Golden", "kaito_workspace_tuning_phi_3.yaml")));
+        var job = documents.OfType<JsonObject>().Single(d => d["kind"]?.GetValue<string>() == "Job");
+        var script = job["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]![2]!.GetValue<string>();
+        var launch = script.Split('\n')[0].Split(' ');
+        var (settings, errors) = EntryPoints.Read(launch);
+        Assert.True(errors.Count == 0 && settings is not null, string.Join("; ", errors));
+        Assert.Equal(Runtime.Trainer, settings.Runtime);
+        Assert.Empty(settings.ScriptArgs);
     }
 }

@@ -120,7 +120,7 @@ public static class LocalOperator
 
     /// <summary>
     /// Brings the operator back with <paramref name="environment"/> (KAITO_NODE_PROVISIONER, KAITO_PRESET_REGISTRY, KAITO_RAG_IMAGE,
-    /// KAITO_CLOUD, KAITO_OPERATOR_REPLICAS; unset ones take their defaults) and returns once its webhooks answer:
+    /// KAITO_CLOUD, KAITO_OPERATOR_REPLICAS, the tuning images of install.sh; unset ones take their defaults) and returns once its webhooks answer:
     /// operator.sh --no-build for the process, install.sh --no-build (helm upgrade) in the cluster. Without settings
     /// in the cluster it only waits for the Deployment's pods.
     /// </summary>

@@ -17,6 +17,9 @@ namespace Kaito.E2E.Tests;
 public sealed class RealGpuNode(IKubernetes client)
 {
     public const string Name = "kaito-node";
+
+    /// <summary>The node's (and the host's) address on the test network, where the local registry listens too.</summary>
+    public const string Address = "198.18.0.1";
     const string Gpu = "nvidia.com/gpu";
     static readonly V1Taint RealNodeTaint = new() { Key = "kaito.sh/real-node", Value = "true", Effect = "NoSchedule" };
     static readonly V1Taint GpuTaint = new() { Key = "sku", Value = "gpu", Effect = "NoSchedule" };

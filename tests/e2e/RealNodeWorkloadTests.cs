@@ -16,7 +16,7 @@ namespace Kaito.E2E.Tests;
 [Collection(ControlPlaneCollection.Name)]
 [Trait("Requires", "LocalControlPlane")]
 [Trait("Category", "Exclusive")]
-public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     const string Registry = "198.18.0.1:5000";
     const string PresetRegistry = Registry + "/kaito";
@@ -36,9 +36,14 @@ public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutp
         node = new RealGpuNode(Plane.Client);
         var images = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "test-images.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(10));
         Assert.True(images.Succeeded, images.ToString());
-        clientImage = images.StdOut.Trim().Split('\n')[^1];   // the model-server double carries busybox's wget
+        var lines = images.StdOut.Trim().Split('\n');
+        clientImage = lines[^1];   // the model-server double carries busybox's wget
         await PublishDoubleAsAsync(RagImage);
-        var restarted = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_PRESET_REGISTRY"] = PresetRegistry, ["KAITO_RAG_IMAGE"] = RagImage });
+        // The tuning Job's downloader, pusher and adapter base, as test-images.sh published them.
+        var settings = lines.Where(l => l.StartsWith("KAITO_", StringComparison.Ordinal)).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        settings["KAITO_PRESET_REGISTRY"] = PresetRegistry;
+        settings["KAITO_RAG_IMAGE"] = RagImage;
+        var restarted = await LocalOperator.RestartAsync(settings);
         Assert.True(restarted.Succeeded, restarted.ToString());
     }
 
@@ -239,16 +244,19 @@ public sealed class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutp
         }, TimeSpan.FromMinutes(1), "the model pod");
 
     /// <summary>Waits (at most a minute, the bound) for InferenceReady False with <paramref name="reason"/>; returns its message.</summary>
-    async Task<string> InferenceNotReadyAsync(string ns, string workspace, string reason)
+    Task<string> InferenceNotReadyAsync(string ns, string workspace, string reason) => WorkspaceConditionAsync(ns, workspace, "InferenceReady", reason);
+
+    /// <summary>Waits (at most a minute) for condition <paramref name="type"/> False with <paramref name="reason"/>; returns its message.</summary>
+    async Task<string> WorkspaceConditionAsync(string ns, string workspace, string type, string reason)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var message = await Eventually.WaitAsync(async () =>
         {
             var condition = JsonNode.Parse((await Kubectl("get", "workspace", workspace, "-n", ns, "-o", "json")).StdOut)!["status"]?["conditions"]?.AsArray()
-                .FirstOrDefault(c => c!["type"]!.GetValue<string>() == "InferenceReady");
+                .FirstOrDefault(c => c!["type"]!.GetValue<string>() == type);
             return condition?["status"]?.GetValue<string>() == "False" && condition["reason"]?.GetValue<string>() == reason ? condition["message"]!.GetValue<string>() : null;
-        }, StatusDeadline, $"InferenceReady False with reason {reason}");
-        output.WriteLine($"{reason} after {clock.Elapsed.TotalSeconds:0.0}s: {message}");
+        }, StatusDeadline, $"{type} False with reason {reason}");
+        output.WriteLine($"{type} {reason} after {clock.Elapsed.TotalSeconds:0.0}s: {message}");
         return message;
     }
 

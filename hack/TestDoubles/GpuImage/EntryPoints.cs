@@ -3,10 +3,14 @@ using static Kaito.TestDoubles.GpuImage.ArgumentParser;
 namespace Kaito.TestDoubles.GpuImage;
 
 /// <summary>Which server the command line starts, and with what.</summary>
-public enum Runtime { Vllm, Transformers, Rag }
+public enum Runtime { Vllm, Transformers, Rag, Trainer }
 
 /// <summary>What the double serves: the names clients may ask for, the adapters it loaded, its port.</summary>
-public sealed record ServerSettings(Runtime Runtime, string ServedModelName, string Model, IReadOnlyList<Adapter> Adapters, int Port);
+public sealed record ServerSettings(Runtime Runtime, string ServedModelName, string Model, IReadOnlyList<Adapter> Adapters, int Port)
+{
+    /// <summary>The options given to a script that is run rather than served (the trainer).</summary>
+    public IReadOnlyList<string> ScriptArgs { get; init; } = [];
+}
 
 public sealed record Adapter(string Name, string Path);
 
@@ -115,12 +119,14 @@ public static class EntryPoints
             var launch = argv.Skip(2).Take(script).ToList();
             var (_, launchErrors) = Parse(launch, AccelerateLaunch, dashesAndUnderscoresAlike: true);
             var path = argv[2 + script];
+            if (path == Trainer.Script)
+                return (new ServerSettings(Runtime.Trainer, "", "", [], 0) { ScriptArgs = argv.Skip(3 + script).ToList() }, [.. launchErrors.Select(e => $"accelerate launch {e}")]);
             if (path != TransformersScript)
-                return (null, [.. launchErrors.Select(e => $"accelerate launch {e}"), $"accelerate launch: {path}: this double serves only {TransformersScript}"]);
+                return (null, [.. launchErrors.Select(e => $"accelerate launch {e}"), $"accelerate launch: {path}: this double runs only {TransformersScript} and {Trainer.Script}"]);
             var (settings, errors) = ReadTransformers(argv.Skip(3 + script).ToList());
             return (settings, [.. launchErrors.Select(e => $"accelerate launch {e}"), .. errors]);
         }
-        return (null, [$"not an entry point of KAITO's model images: {string.Join(' ', argv)} (expected `python3 {VllmScript} …`, `accelerate launch … {TransformersScript} …` or `python3 {RagService.Script}`)"]);
+        return (null, [$"not an entry point of KAITO's model images: {string.Join(' ', argv)} (expected `python3 {VllmScript} …`, `accelerate launch … {TransformersScript} …`, `accelerate launch … {Trainer.Script}` or `python3 {RagService.Script}`)"]);
     }
 
     static (ServerSettings?, List<string>) ReadVllm(List<string> args)

@@ -6,6 +6,7 @@ using Kaito.TestDoubles.GpuImage;
 var argv = File.Exists("/proc/self/cmdline")
     ? Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/cmdline")).TrimEnd('\0').Split('\0')
     : Environment.GetCommandLineArgs();
+if (Path.GetFileName(argv[0]) == "crane") return await CraneAppend.RunAsync(argv[1..], Console.Out);
 var (settings, errors) = EntryPoints.Read(argv);
 if (settings is null || errors.Count > 0)
 {
@@ -13,6 +14,7 @@ if (settings is null || errors.Count > 0)
     Console.Error.WriteLine($"test double: refusing the command line: {string.Join(' ', argv)}");
     return 2;
 }
+if (settings.Runtime == Runtime.Trainer) return Trainer.Run(settings.ScriptArgs, Console.Out);
 var problems = StartupChecks.Run(settings);
 if (problems.Count > 0)
 {

@@ -23,7 +23,9 @@ public static class TrainingConfigTemplates
         var localOnly = model?.DownloadAtRuntime == true ? "false" : "true";
         var yaml = new StringBuilder()
             .Append("training_config:\n")
-            .Append("  ModelConfig:\n")
+            .Append("  ModelConfig:\n");
+        if (model is not null) yaml.Append("    pretrained_model_name_or_path: \"").Append(InferenceCommand.ModelSource(model)).Append("\"\n");
+        yaml
             .Append("    torch_dtype: \"").Append(dtype).Append("\"\n")
             .Append("    local_files_only: ").Append(localOnly).Append('\n')
             .Append("    device_map: \"auto\"\n")

@@ -11,16 +11,13 @@ namespace Kaito.Reconcilers.Manifests;
 public static class TuningData
 {
     public const string DownloaderName = "data-downloader";
-    public const string DownloaderImage = "curlimages/curl:8.11.1";
     public const string PullerName = "data-puller";
     public const string PusherName = "adapter-pusher";
-    public const string PusherImage = "gcr.io/go-containerregistry/crane:debug";
-    public const string PusherBaseImage = "busybox:1.36";
     public const string CompletedMarker = "fine_tuning_completed.txt";
     public const string FailedMarker = "fine_tuning_failed.txt";
 
     /// <summary>The init container that fills /mnt/data, or null when the input is a volume.</summary>
-    public static V1Container? InputContainer(DataSource? input)
+    public static V1Container? InputContainer(DataSource? input, TuningImages images)
     {
         var mount = PodScheduling.Mount(ManifestConstants.DataVolume, ManifestConstants.DataPath);
         if (input?.Urls is { Count: > 0 } urls)
@@ -36,7 +33,7 @@ public static class TuningData
             return new V1Container
             {
                 Name = DownloaderName,
-                Image = DownloaderImage,
+                Image = images.Downloader,
                 Command = ["/bin/sh", "-c", script.ToString()],
                 VolumeMounts = [mount],
             };
@@ -82,13 +79,13 @@ public static class TuningData
 
     /// <summary>
     /// The container that publishes the adapter when tuning.output.image is set. It waits for the trainer's marker
-    /// file, packs /mnt/results as /data in one layer on top of busybox (so the result is an adapter image the
-    /// inference init container can run) and pushes it with crane, authenticated by the imagePushSecret mounted as
-    /// /root/.docker/config.json. It exits 1 when the trainer failed, so the Job fails too.
+    /// file, packs the results directory as /data in one layer on top of the adapter base image (so the result is an
+    /// adapter image the inference init container can run) and pushes it with crane, authenticated by the
+    /// imagePushSecret mounted as /root/.docker/config.json. It exits 1 when the trainer failed, so the Job fails too.
     /// </summary>
-    public static V1Container Pusher(string image)
+    public static V1Container Pusher(string image, TuningImages images, string results)
     {
-        var results = ManifestConstants.ResultsPath;
+        var insecure = images.NeedsInsecure(image) ? " --insecure" : "";
         var script =
             $"while [ ! -f {results}/{CompletedMarker} ] && [ ! -f {results}/{FailedMarker} ]; do sleep 10; done\n" +
             $"if [ -f {results}/{FailedMarker} ]; then echo 'fine-tuning failed: nothing to push'; exit 1; fi\n" +
@@ -97,11 +94,12 @@ public static class TuningData
             $"cp -r {results}/. /tmp/layer/data/\n" +
             $"rm -f /tmp/layer/data/{CompletedMarker}\n" +
             "tar -czf /tmp/adapter.tar.gz -C /tmp/layer data\n" +
-            $"crane append --base={PusherBaseImage} --new_layer=/tmp/adapter.tar.gz --new_tag={ShellQuoting.Quote(image)}\n";
+            $"crane append{insecure} --base={ShellQuoting.Quote(images.AdapterBase)} --new_layer=/tmp/adapter.tar.gz --new_tag={ShellQuoting.Quote(image)}\n" +
+            $"echo \"pushed the adapter to {image}\"\n";
         return new V1Container
         {
             Name = PusherName,
-            Image = PusherImage,
+            Image = images.Pusher,
             Command = ["/busybox/sh", "-c", script],
             Env = [PodScheduling.EnvVar("DOCKER_CONFIG", "/root/.docker")],
             VolumeMounts =

@@ -18,8 +18,12 @@ public static class TuningManifests
     public const string FineTuningEntrypoint = "/workspace/tfs/fine_tuning.py";
     public const string DefaultTargetModules = "k_proj,q_proj,v_proj,o_proj,gate_proj,down_proj,up_proj";
 
-    public static TuningWorkload Build(Workspace workspace, WorkloadPlan plan)
+    /// <param name="resultsDir">Where the trainer writes the adapter: the output_dir of the user's tuning.config
+    /// (<see cref="Kaito.Presets.TrainingOutput"/>); the default template's when null.</param>
+    public static TuningWorkload Build(Workspace workspace, WorkloadPlan plan, TuningImages? images = null, string? resultsDir = null)
     {
+        images ??= TuningImages.Default;
+        var results = string.IsNullOrEmpty(workspace.Tuning?.Config) ? ManifestConstants.ResultsPath : resultsDir ?? Kaito.Presets.TrainingOutput.DefaultDir;
         var tuning = workspace.Tuning ?? throw new InvalidOperationException(
             $"workspace {workspace.Metadata.NamespaceProperty}/{workspace.Metadata.Name} has no tuning spec");
         var model = plan.Model ?? throw new InvalidOperationException(
@@ -59,7 +63,7 @@ public static class TuningManifests
         volumes.Add(tuning.Output?.VolumeSource is { } output
             ? VolumeSources.ToVolume(ManifestConstants.ResultsVolume, output)
             : PodScheduling.EmptyDir(ManifestConstants.ResultsVolume));
-        mounts.Add(PodScheduling.Mount(ManifestConstants.ResultsVolume, ManifestConstants.ResultsPath));
+        mounts.Add(PodScheduling.Mount(ManifestConstants.ResultsVolume, results));
 
         var containers = new List<V1Container>
         {
@@ -67,7 +71,7 @@ public static class TuningManifests
             {
                 Name = name,
                 Image = plan.ImageOf(model),
-                Command = ["/bin/sh", "-c", Script(plan, model)],
+                Command = ["/bin/sh", "-c", Script(plan, results)],
                 Env = Env(tuning, model),
                 Resources = PodScheduling.GpuResources(plan.GpusPerNode),
                 VolumeMounts = mounts,
@@ -76,11 +80,11 @@ public static class TuningManifests
         var pushSecret = tuning.Output?.ImagePushSecret;
         if (tuning.Output?.VolumeSource is null && !string.IsNullOrEmpty(tuning.Output?.Image))
         {
-            containers.Add(TuningData.Pusher(tuning.Output.Image));
+            containers.Add(TuningData.Pusher(tuning.Output.Image, images, results));
             if (!string.IsNullOrEmpty(pushSecret)) volumes.Add(TuningData.DockerConfigVolume(pushSecret));
         }
 
-        var init = TuningData.InputContainer(tuning.Input);
+        var init = TuningData.InputContainer(tuning.Input, images);
         var job = new V1Job
         {
             ApiVersion = "batch/v1",
@@ -112,21 +116,17 @@ public static class TuningManifests
     }
 
     /// <summary>
-    /// accelerate launch over the node's GPUs, then a marker file in /mnt/results telling the pusher whether training
-    /// succeeded; the container exits with the trainer's status.
+    /// accelerate launch over the node's GPUs, then a marker file in the results directory telling the pusher whether
+    /// training succeeded; the container exits with the trainer's status. KAITO's fine_tuning.py takes no options: it
+    /// reads /mnt/config/training_config.yaml (model path, output_dir) and finds the data under /mnt/data.
     /// </summary>
-    static string Script(WorkloadPlan plan, Kaito.Presets.ModelPreset model)
+    static string Script(WorkloadPlan plan, string results)
     {
-        var results = ManifestConstants.ResultsPath;
         var launch = ShellQuoting.Join(
         [
             "accelerate", "launch",
             $"--num_processes={plan.GpusPerNode.ToString(CultureInfo.InvariantCulture)}",
             FineTuningEntrypoint,
-            $"--pretrained_model_name_or_path={InferenceCommand.ModelSource(model)}",
-            $"--config={ManifestConstants.ConfigPath}/{ManifestConstants.TrainingConfigKey}",
-            $"--data_dir={ManifestConstants.DataPath}",
-            $"--output_dir={results}",
         ]);
         return $"{launch}\nstatus=$?\n" +
             $"if [ \"$status\" -eq 0 ]; then touch {results}/{TuningData.CompletedMarker}; else touch {results}/{TuningData.FailedMarker}; fi\n" +

@@ -44,10 +44,22 @@ public static class PodHealth
                 return new("ContainerCrashLoopBackOff", Trim($"pod {name}: container {status.Name} is crash-looping (restarts: {status.RestartCount}{LastExit(status)}): {waiting.Message}"));
         }
         if (pod.Status?.Phase == "Failed")
-            return new(pod.Status.Reason == "Evicted" ? "PodEvicted" : "PodFailed", Trim($"pod {name} failed: {pod.Status.Message ?? pod.Status.Reason ?? "no reason given"}"));
+            return new(pod.Status.Reason == "Evicted" ? "PodEvicted" : "PodFailed", Trim($"pod {name} failed: {pod.Status.Message ?? pod.Status.Reason ?? FailedContainer(pod) ?? "no reason given"}"));
         var scheduled = pod.Status?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
         if (scheduled is { Status: "False", Reason: "Unschedulable" })
             return new("Unschedulable", Trim($"pod {name} cannot be scheduled: {scheduled.Message}"));
+        return null;
+    }
+
+    /// <summary>"init container X exited with code N (Reason)" for the first container that ended in failure, else null.</summary>
+    static string? FailedContainer(V1Pod pod)
+    {
+        foreach (var (status, kind) in (pod.Status?.InitContainerStatuses ?? []).Select(s => (s, "init container"))
+            .Concat((pod.Status?.ContainerStatuses ?? []).Select(s => (s, "container"))))
+        {
+            if (status.State?.Terminated is { ExitCode: not 0 } end)
+                return $"{kind} {status.Name} exited with code {end.ExitCode} ({end.Reason ?? "no reason"}){(string.IsNullOrWhiteSpace(end.Message) ? "" : ": " + end.Message.Trim())}";
+        }
         return null;
     }
 

@@ -192,12 +192,30 @@ public sealed partial class WorkspaceReconciler(
 
     async Task<WorkspaceObservation> EnsureTuningAsync(Workspace workspace, WorkloadPlan plan, WorkspaceObservation seen, CancellationToken ct)
     {
-        var desired = TuningManifests.Build(workspace, plan);
+        var live = caches.Jobs.Get(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
+        // The Job is never patched, so the user's training config is read only when the Job is about to be created.
+        var resultsDir = live is null && workspace.Tuning?.Config is { Length: > 0 } userConfig ? await ResultsDirAsync(workspace, userConfig, ct) : null;
+        var desired = TuningManifests.Build(workspace, plan, settings.Tuning, resultsDir);
         if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
-        var live = caches.Jobs.Get(workspace.Metadata.NamespaceProperty, desired.Job.Metadata.Name);
-        if (await applier.EnsureJobAsync(desired.Job, live, ct))
+        if (live is null && await applier.EnsureJobAsync(desired.Job, live, ct))
             await Events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
-        return seen with { WorkloadCreated = true, Job = live?.Status };
+        var done = live?.Status is { } status && (status.Succeeded > 0);
+        var pods = done ? [] : caches.Pods.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
+        return seen with { WorkloadCreated = true, Job = live?.Status, PodProblem = PodHealth.Diagnose(pods) };
+    }
+
+    /// <summary>The output_dir of the user's training config, where the results volume must be mounted.</summary>
+    async Task<string> ResultsDirAsync(Workspace workspace, string configName, CancellationToken ct)
+    {
+        var ns = workspace.Metadata.NamespaceProperty;
+        var configMap = await client.CoreV1.ReadNamespacedConfigMapAsync(configName, ns, cancellationToken: ct);
+        configMap.Data ??= new Dictionary<string, string>();
+        var (dir, problem) = configMap.Data.TryGetValue(ManifestConstants.TrainingConfigKey, out var yaml)
+            ? Kaito.Presets.TrainingOutput.Read(yaml)
+            : (null, $"it has no {ManifestConstants.TrainingConfigKey} key");
+        return dir ?? throw new StepFailure(ConditionTypes.JobStarted, "InvalidTuningConfig",
+            $"tuning.config ConfigMap {ns}/{configName} cannot be used: {problem}; fix the ConfigMap (the Job is created once it can be read)", terminal: false,
+            new InvalidOperationException(problem));
     }
 
     protected override async Task<ReconcileResult> FinalizeAsync(Workspace workspace, CancellationToken ct)

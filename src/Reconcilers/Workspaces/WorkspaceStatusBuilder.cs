@@ -93,8 +93,9 @@ public static class WorkspaceStatusBuilder
         var job = seen.Job;
         if (job?.Failed > 0)
         {
-            desired.Add(StatusConditions.Make(ConditionTypes.JobStarted, false, "TuningJobFailed", "the tuning job failed; see the job's pod logs", generation));
-            desired.Add(StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, "TuningJobFailed", "the tuning job failed", generation));
+            var why = seen.PodProblem is { } failure ? $"the tuning job failed: {failure.Message}" : "the tuning job failed; see the job's pod logs";
+            desired.Add(StatusConditions.Make(ConditionTypes.JobStarted, false, "TuningJobFailed", why, generation));
+            desired.Add(StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, "TuningJobFailed", why, generation));
             return WorkspaceStates.Failed;
         }
         var started = job is not null && (job.Succeeded > 0 || job.Active > 0);
@@ -107,8 +108,11 @@ public static class WorkspaceStatusBuilder
             desired.Add(StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, true, "TuningJobSucceeded", "the tuning job finished and the adapter was published", generation));
             return WorkspaceStates.Succeeded;
         }
-        desired.Add(StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, "WorkspacePending",
-            started ? "the tuning job is running" : "the tuning job has not started", generation));
+        // A pod that cannot pull an image or start a container leaves the Job active: say why, with the pod.
+        desired.Add(seen.PodProblem is { } problem
+            ? StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, problem.Reason, problem.Message, generation)
+            : StatusConditions.Make(ConditionTypes.WorkspaceSucceeded, false, "WorkspacePending",
+                started ? "the tuning job is running" : "the tuning job has not started", generation));
         return started ? WorkspaceStates.Running : WorkspaceStates.Pending;
     }
 

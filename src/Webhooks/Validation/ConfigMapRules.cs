@@ -128,23 +128,7 @@ public static class ConfigMapRules
     }
 
     /// <summary>True when <paramref name="dir"/> (relative paths are taken under /mnt) resolves strictly below /mnt.</summary>
-    public static bool IsUnderMnt(string dir)
-    {
-        if (string.IsNullOrWhiteSpace(dir) || dir.Contains('\\', StringComparison.Ordinal) || dir.Contains('\0', StringComparison.Ordinal)) return false;
-        var full = dir.StartsWith('/') ? dir : "/mnt/" + dir;
-        var parts = new List<string>();
-        foreach (var part in full.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".") continue;
-            if (part == "..")
-            {
-                if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
-                continue;
-            }
-            parts.Add(part);
-        }
-        return parts.Count >= 2 && parts[0] == "mnt";
-    }
+    public static bool IsUnderMnt(string dir) => Kaito.Presets.TrainingOutput.Normalize(dir) is not null;
 
     static bool? Flag(YamlMappingNode section, string key, string name, string path, FieldErrors errors)
     {

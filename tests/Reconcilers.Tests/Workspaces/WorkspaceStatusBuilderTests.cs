@@ -103,6 +103,42 @@ public sealed class WorkspaceStatusBuilderTests
     }
 
     [Fact]
+    public void A_tuning_pod_in_trouble_is_named_while_the_job_runs_and_when_it_failed()
+    {
+        var workspace = new Workspace
+        {
+            Metadata = new V1ObjectMeta { Name = "t", NamespaceProperty = "ns" },
+            Tuning = new TuningSpec { Method = "qlora" },
+        };
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "t-abcde" },
+            Status = new V1PodStatus
+            {
+                Phase = "Failed",
+                InitContainerStatuses = [new V1ContainerStatus { Name = "data-downloader", State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 22, Reason = "Error" } } }],
+            },
+        };
+        var failed = new WorkspaceObservation
+        {
+            ReadyNodes = 1, WorkloadCreated = true, Job = new V1JobStatus { Failed = 1 }, PodProblem = Kaito.Reconcilers.Shared.PodHealth.Diagnose([pod]),
+        };
+        var status = WorkspaceStatusBuilder.Build(workspace, failed, T0);
+        var succeeded = status.Conditions!.Single(c => c.Type == ConditionTypes.WorkspaceSucceeded);
+        Assert.Equal("TuningJobFailed", succeeded.Reason);
+        Assert.Equal("the tuning job failed: pod t-abcde failed: init container data-downloader exited with code 22 (Error)", succeeded.Message);
+
+        var pulling = failed with
+        {
+            Job = new V1JobStatus { Active = 1 },
+            PodProblem = new Kaito.Reconcilers.Shared.PodProblem("ImagePullError", "pod t-abcde: container adapter-pusher cannot pull its image (ErrImagePull): not found"),
+        };
+        succeeded = WorkspaceStatusBuilder.Build(workspace, pulling, T0).Conditions!.Single(c => c.Type == ConditionTypes.WorkspaceSucceeded);
+        Assert.Equal(("False", "ImagePullError"), (succeeded.Status, succeeded.Reason));
+        Assert.Contains("adapter-pusher", succeeded.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_problem_is_reported_on_resource_ready()
     {
         var status = WorkspaceStatusBuilder.Build(Inference(), new WorkspaceObservation { PlanProblem = ("ModelDoesNotFit", "phi-4 needs 40 GiB") }, T0);
