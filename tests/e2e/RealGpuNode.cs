@@ -47,6 +47,24 @@ public sealed class RealGpuNode(IKubernetes client)
         return sku;
     }
 
+    /// <summary>
+    /// A plain CPU node of <paramref name="instanceType"/> (a size the GPU catalog does not hold): its labels and the
+    /// <paramref name="extraLabels"/>, no taint, no GPUs. <see cref="RestoreAsync"/> undoes it.
+    /// </summary>
+    public async Task BecomeCpuNodeAsync(string instanceType, IReadOnlyDictionary<string, string> extraLabels)
+    {
+        var labels = new Dictionary<string, string>(extraLabels) { ["node.kubernetes.io/instance-type"] = instanceType };
+        var labelPatch = new JsonObject();
+        foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;
+        foreach (var (key, value) in labels) labelPatch[key] = value;
+        added.UnionWith(labels.Keys);
+        await PatchAsync(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labelPatch }, ["spec"] = new JsonObject { ["taints"] = new JsonArray() } });
+        await PatchStatusAsync(new JsonObject
+        {
+            ["status"] = new JsonObject { ["capacity"] = new JsonObject { [Gpu] = null }, ["allocatable"] = new JsonObject { [Gpu] = null } },
+        });
+    }
+
     public async Task RestoreAsync()
     {
         var labelPatch = new JsonObject();
