@@ -30,15 +30,7 @@ public sealed class RealGpuNode(IKubernetes client)
         var sku = SkuCatalog.Default.FindInAnyCloud(skuName) ?? throw new ArgumentException($"no SKU {skuName} in the catalog", nameof(skuName));
         var labels = new Dictionary<string, string>(extraLabels) { ["node.kubernetes.io/instance-type"] = sku.Name };
         foreach (var (key, value) in NodeGpuLabels.For(sku)) labels[key] = value;
-        var labelPatch = new JsonObject();
-        foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;   // the previous SKU's extras
-        foreach (var (key, value) in labels) labelPatch[key] = value;
-        added.UnionWith(labels.Keys);
-        await PatchAsync(new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["labels"] = labelPatch },
-            ["spec"] = new JsonObject { ["taints"] = new JsonArray(Taint(GpuTaint)) },
-        });
+        await SetLabelsAndTaintsAsync(labels, new JsonArray(Taint(GpuTaint)));
         var count = sku.GpuCount.ToString(CultureInfo.InvariantCulture);
         await PatchStatusAsync(new JsonObject
         {
@@ -53,12 +45,7 @@ public sealed class RealGpuNode(IKubernetes client)
     /// </summary>
     public async Task BecomeCpuNodeAsync(string instanceType, IReadOnlyDictionary<string, string> extraLabels)
     {
-        var labels = new Dictionary<string, string>(extraLabels) { ["node.kubernetes.io/instance-type"] = instanceType };
-        var labelPatch = new JsonObject();
-        foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;
-        foreach (var (key, value) in labels) labelPatch[key] = value;
-        added.UnionWith(labels.Keys);
-        await PatchAsync(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labelPatch }, ["spec"] = new JsonObject { ["taints"] = new JsonArray() } });
+        await SetLabelsAndTaintsAsync(new Dictionary<string, string>(extraLabels) { ["node.kubernetes.io/instance-type"] = instanceType }, []);
         await PatchStatusAsync(new JsonObject
         {
             ["status"] = new JsonObject { ["capacity"] = new JsonObject { [Gpu] = null }, ["allocatable"] = new JsonObject { [Gpu] = null } },
@@ -79,6 +66,16 @@ public sealed class RealGpuNode(IKubernetes client)
             ["status"] = new JsonObject { ["capacity"] = new JsonObject { [Gpu] = null }, ["allocatable"] = new JsonObject { [Gpu] = null } },
         });
         added.Clear();
+    }
+
+    /// <summary>Sets <paramref name="labels"/> (removing the previous role's extras) and replaces the node's taints.</summary>
+    Task SetLabelsAndTaintsAsync(Dictionary<string, string> labels, JsonArray taints)
+    {
+        var labelPatch = new JsonObject();
+        foreach (var key in added.Where(k => !labels.ContainsKey(k))) labelPatch[key] = null;
+        foreach (var (key, value) in labels) labelPatch[key] = value;
+        added.UnionWith(labels.Keys);
+        return PatchAsync(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = labelPatch }, ["spec"] = new JsonObject { ["taints"] = taints } });
     }
 
     static JsonObject Taint(V1Taint taint) => new() { ["key"] = taint.Key, ["value"] = taint.Value, ["effect"] = taint.Effect };
