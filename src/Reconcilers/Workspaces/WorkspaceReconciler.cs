@@ -197,10 +197,9 @@ public sealed partial class WorkspaceReconciler(
         var resultsDir = live is null && workspace.Tuning?.Config is { Length: > 0 } userConfig ? await ResultsDirAsync(workspace, userConfig, ct) : null;
         var desired = TuningManifests.Build(workspace, plan, settings.Tuning, resultsDir);
         if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
-        if (live is null && await applier.EnsureJobAsync(desired.Job, live, ct))
+        if (await applier.EnsureJobAsync(desired.Job, live, ct))
             await Events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
-        var done = live?.Status is { } status && (status.Succeeded > 0);
-        var pods = done ? [] : caches.Pods.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
+        var pods = live?.Status?.Succeeded > 0 ? [] : caches.Pods.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
         return seen with { WorkloadCreated = true, Job = live?.Status, PodProblem = PodHealth.Diagnose(pods) };
     }
 
