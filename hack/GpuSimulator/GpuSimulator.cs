@@ -18,7 +18,7 @@ namespace Kaito.GpuSimulator;
 /// default storage class would. NodeClaims, Nodes, pods and Workspaces are read from watched caches, so a step costs
 /// the API server nothing when nothing changed; each step writes only what differs from what it saw.
 /// </summary>
-public sealed class GpuSimulator
+public sealed partial class GpuSimulator
 {
     public const string CpuNodeName = "kaito-sim-cpu-0";
     readonly IKubernetes client;
@@ -88,8 +88,10 @@ public sealed class GpuSimulator
         nodes.TryGetValue(name, out var node);
         if (!Unwritten("nodeclaim", claim.Metadata) && (node is null || !Unwritten("node", node.Metadata))) return;
         var finalizers = claim.Metadata.Finalizers ?? [];
+        var real = RealNodeServing(claim, nodes);
         if (claim.Metadata.DeletionTimestamp is not null)
         {
+            if (real is not null) await GiveBackRealNodeAsync(claim, real, cancellationToken);
             if (node is not null)
             {
                 await IgnoreNotFound(() => client.CoreV1.DeleteNodeAsync(name, cancellationToken: cancellationToken));
@@ -122,6 +124,13 @@ public sealed class GpuSimulator
         if (sku is null)
         {
             await SetClaimStatusAsync(claim, null, "False", "InstanceTypeUnknown", $"no simulated capacity for instance type \"{instanceType}\"", cancellationToken);
+            return;
+        }
+        real ??= node is null ? await HandOverRealNodeAsync(claim, sku.Name, nodes, cancellationToken) : null;
+        if (real is not null)
+        {
+            if (claim.Status?.NodeName != real.Metadata.Name || claim.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") != true)
+                await SetClaimStatusAsync(claim, sku, "True", "Ready", $"the real node {real.Metadata.Name} serves it", cancellationToken, real.Metadata.Name);
             return;
         }
         var storage = claim.Spec?.Resources?.Requests is { } requests && requests.TryGetValue("storage", out var s) ? s.ToString() : "1Ti";
@@ -279,7 +288,8 @@ public sealed class GpuSimulator
             await IgnoreNotFound(() => client.CoreV1.DeletePersistentVolumeAsync(released.Metadata.Name, cancellationToken: cancellationToken));
     }
 
-    async Task SetClaimStatusAsync(NodeClaim claim, Kaito.Presets.GpuSku? sku, string status, string reason, string message, CancellationToken cancellationToken)
+    async Task SetClaimStatusAsync(NodeClaim claim, Kaito.Presets.GpuSku? sku, string status, string reason, string message, CancellationToken cancellationToken,
+        string? nodeName = null)
     {
         var now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var conditions = new JsonArray();
@@ -292,8 +302,8 @@ public sealed class GpuSimulator
         var body = new JsonObject { ["conditions"] = conditions };
         if (sku is not null)
         {
-            body["nodeName"] = claim.Metadata.Name;
-            body["providerID"] = $"kaito-sim://{claim.Metadata.Name}";
+            body["nodeName"] = nodeName ?? claim.Metadata.Name;
+            body["providerID"] = $"kaito-sim://{nodeName ?? claim.Metadata.Name}";
             var gpus = new JsonObject { ["nvidia.com/gpu"] = sku.GpuCount.ToString(CultureInfo.InvariantCulture), ["cpu"] = "96", ["memory"] = "880Gi" };
             body["capacity"] = gpus;
             body["allocatable"] = gpus.DeepClone();

@@ -29,4 +29,17 @@ public static class SimulationLabels
     /// can mark it NotReady and back and watch what follows.
     /// </summary>
     public const string HoldStatus = "simulation.kaito.sh/hold-status";
+
+    /// <summary>
+    /// On a real Node (one with a kubelet, not <see cref="Simulated"/>), value "true": the simulator hands it to a NodeClaim of the
+    /// instance type the node's node.kubernetes.io/instance-type label names, instead of simulating a node for that claim, so
+    /// the claim's pods run in real containers. One claim at a time; when the claim goes, the node is given back, not deleted.
+    /// </summary>
+    public const string OfferToNodeClaims = "simulation.kaito.sh/offer-to-nodeclaims";
+
+    /// <summary>On an offered real Node: the NodeClaim it serves now (written by the simulator).</summary>
+    public const string ClaimedBy = "simulation.kaito.sh/claimed-by";
+
+    /// <summary>On an offered real Node: the label keys the simulator added from the claim (comma-separated), removed when it is given back.</summary>
+    public const string ClaimLabels = "simulation.kaito.sh/claim-labels";
 }

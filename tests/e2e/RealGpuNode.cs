@@ -23,6 +23,9 @@ public sealed class RealGpuNode(IKubernetes client)
     const string Gpu = "nvidia.com/gpu";
     static readonly V1Taint RealNodeTaint = new() { Key = "kaito.sh/real-node", Value = "true", Effect = "NoSchedule" };
     static readonly V1Taint GpuTaint = new() { Key = "sku", Value = "gpu", Effect = "NoSchedule" };
+    // hack/GpuSimulator/SimulationLabels.cs: OfferToNodeClaims and ClaimedBy.
+    const string OfferAnnotation = "simulation.kaito.sh/offer-to-nodeclaims";
+    const string ClaimedByAnnotation = "simulation.kaito.sh/claimed-by";
     readonly HashSet<string> added = [];
 
     public async Task<GpuSku> BecomeAsync(string skuName, IReadOnlyDictionary<string, string> extraLabels)
@@ -52,13 +55,24 @@ public sealed class RealGpuNode(IKubernetes client)
         });
     }
 
+    /// <summary>
+    /// Lets the GPU simulator hand this node to a NodeClaim of its instance type (one at a time) instead of simulating a node for
+    /// it, so a Workspace the operator provisions for runs here (see the simulator's README). <see cref="RestoreAsync"/> ends it.
+    /// </summary>
+    public Task OfferToNodeClaimsAsync() =>
+        PatchAsync(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [OfferAnnotation] = "true" } } });
+
+    /// <summary>The NodeClaim the simulator handed this node to, or null.</summary>
+    public async Task<string?> ClaimedByAsync() =>
+        (await client.CoreV1.ReadNodeAsync(Name)).Metadata.Annotations?.TryGetValue(ClaimedByAnnotation, out var claim) == true ? claim : null;
+
     public async Task RestoreAsync()
     {
         var labelPatch = new JsonObject();
         foreach (var key in added) labelPatch[key] = null;
         await PatchAsync(new JsonObject
         {
-            ["metadata"] = new JsonObject { ["labels"] = labelPatch },
+            ["metadata"] = new JsonObject { ["labels"] = labelPatch, ["annotations"] = new JsonObject { [OfferAnnotation] = null } },
             ["spec"] = new JsonObject { ["taints"] = new JsonArray(Taint(RealNodeTaint)) },
         });
         await PatchStatusAsync(new JsonObject
