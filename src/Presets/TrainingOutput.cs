@@ -46,14 +46,17 @@ public static class TrainingOutput
         {
             return (null, $"it is not valid YAML ({e.Message})");
         }
-        if (Child(root, "training_config") is not YamlMappingNode config) return (null, "it has no 'training_config:' mapping");
-        var value = Child(Child(config, "TrainingArguments"), "output_dir");
-        if (value is null || value is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" })
-            return (DefaultDir, null);
-        if (value is not YamlScalarNode { Value: { } text }) return (null, "TrainingArguments.output_dir is not a string");
-        return Normalize(text) is { } dir ? (dir, null) : (null, $"TrainingArguments.output_dir \"{text}\" is not a directory under /mnt/");
+        return YamlNodes.Child(root, "training_config") is YamlMappingNode config ? FromConfig(config) : (null, "it has no 'training_config:' mapping");
     }
 
-    static YamlNode? Child(YamlNode? node, string key) =>
-        node is YamlMappingNode map ? map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode { Value: var k } && k == key).Value : null;
+    /// <summary>The results directory the <c>training_config:</c> mapping names (the default when it names none), or why it names none that can be used.</summary>
+    public static (string? Dir, string? Problem) FromConfig(YamlMappingNode trainingConfig)
+    {
+        var value = YamlNodes.Child(YamlNodes.Child(trainingConfig, "TrainingArguments"), "output_dir");
+        if (value is null || YamlNodes.IsNull(value)) return (DefaultDir, null);
+        if (value is not YamlScalarNode { Value: { } text } || !YamlNodes.IsString(value)) return (null, "TrainingArguments.output_dir must be a string path under /mnt/");
+        return Normalize(text) is { } dir
+            ? (dir, null)
+            : (null, $"TrainingArguments.output_dir \"{text}\" must be a directory under /mnt/, for example /mnt/results");
+    }
 }

@@ -19,9 +19,12 @@ public class TrainingOutputTests
     }
 
     [Theory]
-    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: /tmp/out\n", "\"/tmp/out\" is not a directory under /mnt/")]
-    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: /mnt\n", "is not a directory under /mnt/")]
-    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: [a, b]\n", "output_dir is not a string")]
+    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: /tmp/out\n", "\"/tmp/out\" must be a directory under /mnt/")]
+    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: /mnt\n", "must be a directory under /mnt/")]
+    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: [a, b]\n", "output_dir must be a string path")]
+    // PyYAML reads these as a number and a boolean: the trainer would get no path from them.
+    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: 5\n", "output_dir must be a string path")]
+    [InlineData("training_config:\n  TrainingArguments:\n    output_dir: true\n", "output_dir must be a string path")]
     [InlineData("training_config: [\n", "not valid YAML")]
     [InlineData("ModelConfig: {}\n", "no 'training_config:' mapping")]
     [InlineData("", "no 'training_config:' mapping")]
@@ -31,4 +34,16 @@ public class TrainingOutputTests
         Assert.Null(dir);
         Assert.Contains(expected, problem, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/mnt/results", true)]
+    [InlineData("results", true)]
+    [InlineData("/mnt/a/../b", true)]
+    [InlineData("/mnt", false)]
+    [InlineData("/mnt/", false)]
+    [InlineData("/mnt/..", false)]
+    [InlineData("/mntx", false)]
+    [InlineData("/tmp/results", false)]
+    [InlineData("../mnt2/x", false)]
+    public void Directories_must_resolve_strictly_below_mnt(string dir, bool ok) => Assert.Equal(ok, TrainingOutput.Normalize(dir) is not null);
 }

@@ -16,7 +16,8 @@ namespace Kaito.E2E.Tests;
 [Collection(ControlPlaneCollection.Name)]
 [Trait("Requires", "LocalControlPlane")]
 [Trait("Category", "Exclusive")]
-public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, RealNodeOperatorSettings operatorSettings, ITestOutputHelper output)
+    : IAsyncLifetime, IClassFixture<RealNodeOperatorSettings>
 {
     const string Registry = "198.18.0.1:5000";
     const string PresetRegistry = Registry + "/kaito";
@@ -34,10 +35,15 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, I
         await Plane.EnsureOperatorAsync();
         Assert.True(LocalOperator.InCluster, "these tests need the real node: run `make up` without KAITO_NODE=off");
         node = new RealGpuNode(Plane.Client);
+        clientImage = await operatorSettings.OnceAsync(InstallAsync);
+    }
+
+    /// <summary>Publishes the doubles and reinstalls the operator with their images; returns the image client pods run.</summary>
+    static async Task<string> InstallAsync()
+    {
         var images = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "test-images.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(10));
         Assert.True(images.Succeeded, images.ToString());
         var lines = images.StdOut.Trim().Split('\n');
-        clientImage = lines[^1];   // the model-server double carries busybox's wget
         await PublishDoubleAsAsync(RagImage);
         // The tuning Job's downloader, pusher and adapter base, as test-images.sh published them.
         var settings = lines.Where(l => l.StartsWith("KAITO_", StringComparison.Ordinal)).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
@@ -45,14 +51,10 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, I
         settings["KAITO_RAG_IMAGE"] = RagImage;
         var restarted = await LocalOperator.RestartAsync(settings);
         Assert.True(restarted.Succeeded, restarted.ToString());
+        return lines[^1];   // the model-server double carries busybox's wget
     }
 
-    public async Task DisposeAsync()
-    {
-        await node.RestoreAsync();
-        var restored = await LocalOperator.StartAsync();
-        Assert.True(restored.Succeeded, restored.ToString());
-    }
+    public Task DisposeAsync() => node.RestoreAsync();
 
     public static TheoryData<string> InferenceQuickStarts() =>
     [

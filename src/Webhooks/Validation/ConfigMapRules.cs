@@ -3,6 +3,7 @@ using k8s.Models;
 using Kaito.Presets;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using static Kaito.Presets.YamlNodes;
 
 namespace Kaito.Webhooks.Validation;
 
@@ -118,17 +119,9 @@ public static class ConfigMapRules
                 break;
         }
 
-        if (Child(config, "TrainingArguments") is YamlMappingNode arguments && Child(arguments, "output_dir") is { } outputDir && !IsNull(outputDir))
-        {
-            if (outputDir is not YamlScalarNode { Value: { } dir } || !IsString(outputDir))
-                errors.Invalid(path, name, $"TrainingArguments.output_dir in ConfigMap {name} must be a string path under /mnt/");
-            else if (!IsUnderMnt(dir))
-                errors.Invalid(path, name, $"TrainingArguments.output_dir \"{dir}\" in ConfigMap {name} must be a directory under /mnt/, for example /mnt/results");
-        }
+        // The reconciler mounts the results volume where the same reading says.
+        if (TrainingOutput.FromConfig(config).Problem is { } problem) errors.Invalid(path, name, $"{problem} (ConfigMap {name})");
     }
-
-    /// <summary>True when <paramref name="dir"/> (relative paths are taken under /mnt) resolves strictly below /mnt.</summary>
-    public static bool IsUnderMnt(string dir) => Kaito.Presets.TrainingOutput.Normalize(dir) is not null;
 
     static bool? Flag(YamlMappingNode section, string key, string name, string path, FieldErrors errors)
     {
@@ -161,15 +154,4 @@ public static class ConfigMapRules
             return false;
         }
     }
-
-    static YamlNode? Child(YamlMappingNode map, string key) =>
-        map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode { Value: var k } && k == key).Value;
-
-    static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
-
-    static bool IsString(YamlNode node) =>
-        node is YamlScalarNode scalar && (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any) ||
-            (scalar.Value is not ("true" or "false" or "True" or "False" or "TRUE" or "FALSE") &&
-             !double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)));
 }
