@@ -8,6 +8,8 @@ public sealed class ModelCatalog
     public ModelCatalog(IEnumerable<ModelPreset> models)
     {
         Models = [.. models];
+        BaseImage = Models.Where(m => m.DownloadAtRuntime).GroupBy(m => (m.Image, m.Tag)).OrderByDescending(g => g.Count()).Select(g => g.Key)
+            .FirstOrDefault(("mcr.microsoft.com/aks/kaito/kaito-base", "0.5.0"));
         byName = new Dictionary<string, ModelPreset>(StringComparer.OrdinalIgnoreCase);
         foreach (var model in Models)
         {
@@ -22,6 +24,12 @@ public sealed class ModelCatalog
     public static ModelCatalog Default { get; } = new(EmbeddedData.Read("models.json", PresetsJsonContext.Default.ModelFile).Models);
 
     public IReadOnlyList<ModelPreset> Models { get; }
+
+    /// <summary>
+    /// The image of the presets that download their weights at start (KAITO's base image); a Hub model outside the catalog
+    /// runs on it too.
+    /// </summary>
+    public (string Image, string Tag) BaseImage { get; }
 
     public ModelPreset? Find(string name) => byName.GetValueOrDefault(name.Trim());
 

@@ -6,12 +6,13 @@ namespace Kaito.Cli.Commands;
 
 /// <summary>
 /// <c>plan --preset NAME --instance-type SKU [--cloud azure] [--runtime vllm|transformers]
-/// [--tuning lora|qlora] [--max-model-len N] [--replicas N] [-o json]</c>. With --replicas, the nodes and hourly cost of
+/// [--tuning lora|qlora] [--max-model-len N] [--replicas N] [--hf-endpoint URL] [--hf-token T] [-o json]</c>. NAME may be any
+/// Hugging Face model (owner/name), sized from its metadata (<see cref="HubModelSource"/>). With --replicas, the nodes and hourly cost of
 /// an InferenceSet of that many replicas too. Exit 0 fits, 1 does not fit, 2 bad input.
 /// </summary>
 static class PlanCommand
 {
-    public static int Run(CliArguments args, TextWriter output)
+    public static int Run(CliArguments args, TextWriter output, Func<string, string?> environment)
     {
         var presetName = args.Require("preset");
         var skuName = args.Require("instance-type");
@@ -21,6 +22,7 @@ static class PlanCommand
         var maxModelLen = args.GetInt("max-model-len");
         var replicas = args.GetInt("replicas");
         var json = args.Json;
+        var models = HubModelSource.From(args, environment);
         args.RejectUnknown();
 
         if (!SkuCatalog.Default.HasCloud(cloud))
@@ -31,11 +33,10 @@ static class PlanCommand
         if (replicas is not null && tuning is not null) throw new UsageException("--replicas plans an InferenceSet, which serves a model; drop --tuning");
         if (tuning is not null and not ("lora" or "qlora"))
             throw new UsageException($"unknown tuning method \"{tuning}\"; use lora or qlora");
-        var model = ModelCatalog.Default.Find(presetName)
-            ?? throw new UsageException($"unknown preset \"{presetName}\"; closest: {string.Join(", ", ModelCatalog.Default.Closest(presetName))} (see `kubectl kaito models list`)");
         var sku = SkuCatalog.Default.Find(cloud, skuName)
             ?? throw new UsageException($"unknown instance type \"{skuName}\" for cloud {cloud}; closest: {string.Join(", ", SkuCatalog.Default.Closest(cloud, skuName))} (see `kubectl kaito skus list --cloud {cloud}`)");
 
+        var model = models.Find(presetName).Model;
         var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime, tuning, maxModelLen), SkuCatalog.Default.For(cloud));
         if (json) CliJson.Write(output, plan);
         else WriteText(output, plan, sku);
