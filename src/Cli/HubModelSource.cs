@@ -19,11 +19,11 @@ sealed class HubModelSource(string? endpointOption, string? tokenOption, Func<st
     public (ModelPreset Model, HubModelFacts? Facts) Find(string name)
     {
         if (ModelCatalog.Default.Find(name) is { } preset) return (preset, null);
-        if (!name.Contains('/', StringComparison.Ordinal) || HuggingFaceRepoId.Problem(name) is not null)
+        if (!HubModelNames.IsHubModel(name))
             throw new UsageException($"unknown preset \"{name}\"; closest: {string.Join(", ", ModelCatalog.Default.Closest(name))} (see `kubectl kaito models list`), or name a Hugging Face model as <owner>/<name>");
         var (endpoint, problem) = HubClient.ResolveEndpoint(endpointOption, environment("HF_ENDPOINT"));
         if (endpoint is null) throw new UsageException($"{(endpointOption is null ? "HF_ENDPOINT" : "--hf-endpoint")}: {problem}");
-        var token = !string.IsNullOrEmpty(tokenOption) ? tokenOption : environment("HF_TOKEN") is { Length: > 0 } t ? t : null;
+        var token = !string.IsNullOrEmpty(tokenOption) ? tokenOption : environment(HubModelNames.TokenKey) is { Length: > 0 } t ? t : null;
         using var http = new HttpClient { Timeout = Budget };
         using var deadline = new CancellationTokenSource(Budget);
         var lookup = new HubClient(http, endpoint).LookupAsync(name, token, deadline.Token).GetAwaiter().GetResult();

@@ -108,6 +108,10 @@ public sealed partial record OperatorOptions(
         var registry = Get("preset-registry", ModelImages.DefaultRegistry);
         if (RegistryProblem(registry) is { } registryProblem) errors.Add($"--preset-registry \"{registry}\" is not a registry name: {registryProblem}");
         var tuningImages = TuningImageOptions(config, errors);
+        // Hugging Face models outside the catalog are sized from this endpoint's metadata (--hf-endpoint, else HF_ENDPOINT, else the Hub).
+        var (hubEndpoint, hubProblem) = Kaito.Presets.HuggingFace.HubClient.ResolveEndpoint(config["hf-endpoint"], Environment.GetEnvironmentVariable("HF_ENDPOINT"));
+        if (hubProblem is not null) errors.Add($"--hf-endpoint (or HF_ENDPOINT): {hubProblem}");
+        var hub = hubEndpoint is null ? null : new Kaito.Presets.HuggingFace.HubClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, hubEndpoint);
         var scaler = Get("keda-scaler-address", KedaAutoscaling.DefaultScalerAddress);
         if (!HostPort().IsMatch(scaler)) errors.Add($"--keda-scaler-address must be host:port (the gRPC service of the external scaler), got \"{scaler}\"");
         TimeSpan ShutdownDelay()
@@ -131,7 +135,7 @@ public sealed partial record OperatorOptions(
             config["cert-dir"],
             Get("cert-secret", "kaito-webhook-cert"),
             Registration(),
-            new AdmissionSettings(provisioning, cloud, gates, ns),
+            new AdmissionSettings(provisioning, cloud, gates, ns, hub),
             !string.Equals(config["reconcilers"], "false", StringComparison.OrdinalIgnoreCase),
             Workers(),
             ragImage,

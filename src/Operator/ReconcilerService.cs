@@ -18,7 +18,7 @@ public sealed partial class ReconcilerService(OperatorOptions options, IKubernet
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, handover.Token);
         var stoppingToken = stopping.Token;
         var settings = new ReconcilerSettings(options.Admission.Provisioning, options.Admission.Cloud, options.Admission.FeatureGates.Vllm, options.RagImage,
-            options.InferenceSetScaleDownCooldown, options.PresetRegistry, options.KedaScalerAddress, options.TuningImages);
+            options.InferenceSetScaleDownCooldown, options.PresetRegistry, options.KedaScalerAddress, options.TuningImages, options.Admission.Hub);
         if (!options.LeaderElect)
         {
             await RunControllersAsync(settings, stoppingToken);

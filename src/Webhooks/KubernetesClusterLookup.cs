@@ -21,6 +21,18 @@ public sealed class KubernetesClusterLookup(IKubernetes client) : IClusterLookup
         }
     }
 
+    public async Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task<IReadOnlyList<V1Node>> ListNodesAsync(V1LabelSelector selector, CancellationToken cancellationToken)
     {
         var nodes = await client.CoreV1.ListNodeAsync(labelSelector: LabelSelectors.ToQuery(selector), cancellationToken: cancellationToken);

@@ -100,6 +100,7 @@ public sealed partial class RbacTests
         new("CoordinationV1.CreateNamespacedLease", Chart.Both, Named(true, "coordination.k8s.io", "leases", "create"), "leader election"),
         new("CoordinationV1.ReplaceNamespacedLease", Chart.Both, Named(true, "coordination.k8s.io", "leases", "update"), "leader election"),
         new("CoreV1.ReadNamespacedSecret", Chart.Both, Named(true, "", "secrets", "get"), "self-managed certificate"),
+        new("CoreV1.ReadNamespacedSecret", Chart.Workspace, C("", "secrets", "get"), "the token of a gated Hugging Face model (presetOptions.modelAccessSecret): webhook fit check, reconciler"),
         new("CoreV1.CreateNamespacedSecret", Chart.Both, Named(true, "", "secrets", "create"), "self-managed certificate"),
         new("CoreV1.ReplaceNamespacedSecret", Chart.Both, Named(true, "", "secrets", "update"), "self-managed certificate"),
         new("AdmissionregistrationV1.ReadMutatingWebhookConfiguration", Chart.Both, Named(false, AdmissionApi, "mutatingwebhookconfigurations", "get"), "caBundle"),
@@ -184,7 +185,9 @@ public sealed partial class RbacTests
     {
         var granted = await RenderGrantsAsync(chart, "--set", "certificates.mode=cert-manager", "--set", "operator.leaderElection=false");
 
-        Assert.DoesNotContain(granted, g => g.Resource is "secrets" or "leases" || g.Group == AdmissionApi);
+        // Only the certificate's Secret grants go: the workspace chart reads gated models' token Secrets in any namespace.
+        Assert.DoesNotContain(granted, g => (g.Resource is "secrets" && (g.Namespaced || g.Verb != "get")) || g.Resource is "leases" || g.Group == AdmissionApi);
+        Assert.Equal(chart == "workspace", granted.Contains(new Grant(false, "", "secrets", "get")));
         Assert.Contains(granted, g => g.Resource == "nodeclaims" && g.Verb == "create");
     }
 

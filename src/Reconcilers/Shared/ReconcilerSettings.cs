@@ -6,7 +6,7 @@ namespace Kaito.Reconcilers.Shared;
 public sealed record ReconcilerSettings(NodeProvisioning Provisioning = NodeProvisioning.GpuProvisioner, string Cloud = "azure", bool VllmGate = true,
     string RagImage = Manifests.RAGEngineManifests.DefaultImage, TimeSpan? InferenceSetScaleDownCooldown = null,
     string PresetRegistry = ModelImages.DefaultRegistry, string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress,
-    Manifests.TuningImages? TuningImages = null)
+    Manifests.TuningImages? TuningImages = null, Kaito.Presets.HuggingFace.HubClient? Hub = null)
 {
     /// <summary>The downloader, pusher and adapter base images of tuning Jobs (<see cref="Manifests.TuningImages"/>).</summary>
     public Manifests.TuningImages Tuning => TuningImages ?? Manifests.TuningImages.Default;

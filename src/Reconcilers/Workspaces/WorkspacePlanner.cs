@@ -16,9 +16,10 @@ public sealed record WorkspacePlan(WorkloadPlan? Workload, int TargetNodes, (str
 /// </summary>
 public static class WorkspacePlanner
 {
-    public static WorkspacePlan Plan(Workspace workspace, ReconcilerSettings settings, IReadOnlyList<V1Node> candidateNodes)
+    /// <param name="hubModel">The preset name's Hugging Face model, sized from its metadata, when it is no catalog preset.</param>
+    public static WorkspacePlan Plan(Workspace workspace, ReconcilerSettings settings, IReadOnlyList<V1Node> candidateNodes, ModelPreset? hubModel = null)
     {
-        var model = WorkspaceSemantics.Model(workspace);
+        var model = WorkspaceSemantics.Model(workspace) ?? hubModel;
         var runtime = WorkspaceSemantics.Runtime(workspace, settings.VllmGate);
 
         GpuShape? shape;

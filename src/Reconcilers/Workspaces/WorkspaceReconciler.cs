@@ -27,7 +27,8 @@ public sealed partial class WorkspaceReconciler(
     protected override async Task<ReconcileResult> ReconcileOwnerAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
-        var plan = WorkspacePlanner.Plan(workspace, settings, candidates);
+        var hub = await HubModelAsync(workspace, cancellationToken);
+        var plan = hub.Problem is { } hubProblem ? new WorkspacePlan(null, 1, hubProblem) : WorkspacePlanner.Plan(workspace, settings, candidates, hub.Model);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
         if (plan.Workload is null)
         {

@@ -7,7 +7,8 @@ namespace Kaito.Webhooks.Validation;
 public static class InferenceRules
 {
     /// <summary>Returns the catalog model when the preset is known (model-dependent rules need it), else null.</summary>
-    public static ModelPreset? Validate(InferenceSpec inference, string runtime, FieldErrors errors)
+    /// <param name="hub">The preset name read as a Hugging Face model (<see cref="HubModelRules"/>), which reported its own errors.</param>
+    public static ModelPreset? Validate(InferenceSpec inference, string runtime, FieldErrors errors, HubResolution? hub = null)
     {
         if (inference.Preset is null && inference.Template is null)
         {
@@ -18,7 +19,7 @@ public static class InferenceRules
             errors.Forbidden("inference.template", "set inference.preset or inference.template, not both; remove one");
         if (inference.Preset is null) return null;
 
-        var model = PresetRules.Find(inference.Preset, "inference.preset", errors);
+        var model = PresetRules.Find(inference.Preset, "inference.preset", errors, hub);
         if (model is null) return null;
         if (!model.SupportsRuntime(runtime))
         {
@@ -37,8 +38,9 @@ public static class InferenceRules
 /// <summary>Preset names, shared by inference and tuning.</summary>
 public static class PresetRules
 {
-    public static ModelPreset? Find(PresetSpec preset, string path, FieldErrors errors)
+    public static ModelPreset? Find(PresetSpec preset, string path, FieldErrors errors, HubResolution? hub = null)
     {
+        if (hub is { IsHubModel: true }) return hub.Model;
         if (string.IsNullOrWhiteSpace(preset.Name))
         {
             errors.Required($"{path}.name", "name a supported model; `kubectl kaito models list` lists them");
@@ -48,7 +50,7 @@ public static class PresetRules
         if (model is null)
         {
             errors.NotSupported($"{path}.name", preset.Name,
-                $"not a supported model; closest: {string.Join(", ", ModelCatalog.Default.Closest(preset.Name))} (all: `kubectl kaito models list`)");
+                $"not a supported model; closest: {string.Join(", ", ModelCatalog.Default.Closest(preset.Name))} (all: `kubectl kaito models list`){(path == "inference.preset" ? ", or a Hugging Face model as <owner>/<name>" : "")}");
         }
         return model;
     }

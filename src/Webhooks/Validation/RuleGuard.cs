@@ -43,4 +43,16 @@ public static class RuleGuard
             throw new RuleFailedException(path, e);
         }
     }
+
+    public static async Task<T> RunAsync<T>(string path, Func<Task<T>> rule)
+    {
+        try
+        {
+            return await rule();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
+        {
+            throw new RuleFailedException(path, e);
+        }
+    }
 }

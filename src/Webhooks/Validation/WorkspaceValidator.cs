@@ -1,5 +1,6 @@
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
+using Kaito.Presets.HuggingFace;
 
 namespace Kaito.Webhooks.Validation;
 
@@ -65,7 +66,12 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         if (workspace.Inference is { } inference)
         {
             var runtime = WorkspaceSemantics.Runtime(workspace, Settings.FeatureGates.Vllm);
-            var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors));
+            // A Hub model's metadata is read when the name is new; updates that keep it (status writes) never wait for the Hub.
+            var hub = inference.Preset is not { } preset ? HubResolution.None
+                : old is not null && old.Inference?.Preset?.Name == preset.Name ? new HubResolution(HubModelNames.IsHubModel(preset.Name), null)
+                : await RuleGuard.RunAsync("inference.preset",
+                    () => HubModelRules.ResolveAsync(preset, "inference.preset", @namespace, Settings, Cluster, errors, warnings, cancellationToken));
+            var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors, hub));
             RuleGuard.Run("inference.adapters", () => AdapterRules.Validate(inference.Adapters, runtime, errors));
 
             if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))

@@ -10,6 +10,21 @@ public sealed class FakeCluster : IClusterLookup
 
     public List<V1Node> Nodes { get; } = [];
 
+    public Dictionary<(string Namespace, string Name), V1Secret> Secrets { get; } = [];
+
+    public FakeCluster WithSecret(string name, string key, string value, string @namespace = "default")
+    {
+        Secrets[(@namespace, name)] = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
+            Data = new Dictionary<string, byte[]> { [key] = System.Text.Encoding.UTF8.GetBytes(value) },
+        };
+        return this;
+    }
+
+    public Task<V1Secret?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(Secrets.GetValueOrDefault((@namespace, name)));
+
     public int NodeListings { get; private set; }
 
     public FakeCluster WithConfigMap(string name, string key, string content, string @namespace = "default")

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using Kaito.Api.V1Beta1;
+using Kaito.Presets;
+using Kaito.Presets.HuggingFace;
+
+namespace Kaito.Reconcilers.Workspaces;
+
+public sealed partial class WorkspaceReconciler
+{
+    /// <summary>
+    /// The Hugging Face model an inference preset names when it is no catalog preset, sized from its metadata (the
+    /// webhook admitted it, perhaps before the Hub answered); or the plan problem status shows until it can be read.
+    /// </summary>
+    async Task<(ModelPreset? Model, (string Reason, string Message)? Problem)> HubModelAsync(Workspace workspace, CancellationToken ct)
+    {
+        if (workspace.Inference?.Preset is not { } preset || !HubModelNames.IsHubModel(preset.Name)) return (null, null);
+        if (settings.Hub is not { } hub) return (null, ("ModelUnknown", $"{preset.Name} is no preset and this operator reads no Hugging Face metadata"));
+        string? token = null;
+        if (preset.PresetOptions?.ModelAccessSecret is { Length: > 0 } secretName)
+        {
+            try
+            {
+                var secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, workspace.Metadata.NamespaceProperty, cancellationToken: ct);
+                if (secret.Data?.TryGetValue(HubModelNames.TokenKey, out var bytes) == true && bytes is { Length: > 0 }) token = Encoding.UTF8.GetString(bytes).Trim();
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return (null, ("ModelAccessSecretNotFound", $"Secret {secretName} (presetOptions.modelAccessSecret) is not in namespace {workspace.Metadata.NamespaceProperty}; create it with key {HubModelNames.TokenKey}"));
+            }
+        }
+        var lookup = await hub.LookupAsync(preset.Name!, token, ct);
+        return lookup.Outcome switch
+        {
+            HubOutcome.Found => (lookup.Model, null),
+            HubOutcome.Unreachable => (null, ("ModelMetadataUnavailable", $"waiting for the metadata of {preset.Name} to check the GPU fit: {lookup.Message}")),
+            HubOutcome.NeedsToken or HubOutcome.TokenRefused => (null, ("ModelAccessDenied", lookup.Message)),
+            HubOutcome.NotFound => (null, ("ModelNotFound", lookup.Message)),
+            _ => (null, ("ModelUnusable", lookup.Message)),
+        };
+    }
+}
