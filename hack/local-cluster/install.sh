@@ -4,7 +4,7 @@
 # request goes through them. Release names: kaito-workspace, kaito-ragengine.
 # Settings the tests and users change: KAITO_NODE_PROVISIONER, KAITO_CLOUD, KAITO_PRESET_REGISTRY, KAITO_RAG_IMAGE,
 # KAITO_TUNING_DOWNLOADER_IMAGE, KAITO_TUNING_PUSHER_IMAGE, KAITO_ADAPTER_BASE_IMAGE, KAITO_INSECURE_REGISTRIES
-# (comma-separated), KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
+# (comma-separated), KAITO_HF_ENDPOINT (where Hugging Face models outside the catalog are sized from), KAITO_OPERATOR_REPLICAS, and extra `helm --set` arguments after the options.
 # Usage: install.sh [--no-build] [--image IMAGE] [-- HELM_ARGS...]
 source "$(dirname "$0")/common.sh"
 
@@ -43,6 +43,7 @@ for chart in workspace ragengine; do
     [[ -n "${KAITO_TUNING_PUSHER_IMAGE:-}" ]] && extra+=(--set "tuning.pusherImage=$KAITO_TUNING_PUSHER_IMAGE")
     [[ -n "${KAITO_ADAPTER_BASE_IMAGE:-}" ]] && extra+=(--set "tuning.adapterBaseImage=$KAITO_ADAPTER_BASE_IMAGE")
     [[ -n "${KAITO_INSECURE_REGISTRIES:-}" ]] && extra+=(--set "tuning.insecureRegistries={$KAITO_INSECURE_REGISTRIES}")
+    [[ -n "${KAITO_HF_ENDPOINT:-}" ]] && extra+=(--set "huggingFace.endpoint=$KAITO_HF_ENDPOINT")
   fi
   [[ "$chart" == ragengine && -n "${KAITO_RAG_IMAGE:-}" ]] && extra=(--set "operator.ragImage=$KAITO_RAG_IMAGE")
   log "helm upgrade --install kaito-$chart charts/kaito/$chart ($image)"

@@ -20,9 +20,9 @@ public static class HubModels
     static string Info(string id, long? bf16, object gated = null!) =>
         $$"""{"id": "{{id}}", "gated": {{(gated is string g ? $"\"{g}\"" : "false")}}{{(bf16 is { } n ? $$""", "safetensors": {"parameters": {"BF16": {{n}}}, "total": {{n}}}""" : "")}}}""";
 
-    public static HubTestServer Serve()
+    public static HubTestServer Serve(string address = "127.0.0.1")
     {
-        var hub = new HubTestServer();
+        var hub = new HubTestServer(address);
         hub.Add(Llama, new(Info(Llama, 8030261248, "manual"), """
             {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "num_hidden_layers": 32, "hidden_size": 4096,
              "num_attention_heads": 32, "num_key_value_heads": 8, "max_position_embeddings": 131072, "torch_dtype": "bfloat16"}

@@ -17,10 +17,11 @@ public sealed class HubTestServer : IDisposable
     readonly ConcurrentDictionary<string, Repository> repositories = new(StringComparer.OrdinalIgnoreCase);
     readonly CancellationTokenSource stop = new();
 
-    public HubTestServer()
+    /// <param name="address">The address to listen on: loopback for in-process tests, the test network's for pods.</param>
+    public HubTestServer(string address = "127.0.0.1")
     {
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}/");
+        var port = FreePort(IPAddress.Parse(address));
+        Endpoint = new Uri($"http://{address}:{port}/");
         listener.Prefixes.Add(Endpoint.ToString());
         listener.Start();
         _ = Task.Run(ServeAsync);
@@ -112,9 +113,9 @@ public sealed class HubTestServer : IDisposable
         return content is null ? (404, """{"error": "Entry not found"}""") : (200, content);
     }
 
-    static int FreePort()
+    static int FreePort(IPAddress address)
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        using var socket = new TcpListener(address, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }

@@ -9,6 +9,9 @@ public sealed class RealNodeOperatorSettings : IAsyncLifetime
     readonly Lock gate = new();
     Task<string>? installed;
 
+    /// <summary>The Hub double on the test network, for the operator's --hf-endpoint (the pods reach it there).</summary>
+    public Kaito.Testing.HubTestServer Hub { get; } = Kaito.Testing.HubModels.Serve(RealGpuNode.Address);
+
     /// <summary>Runs <paramref name="install"/> the first time only; every later call gets its result (or its failure).</summary>
     public Task<string> OnceAsync(Func<Task<string>> install)
     {
@@ -19,6 +22,7 @@ public sealed class RealNodeOperatorSettings : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Hub.Dispose();
         if (installed is null) return;
         var restored = await Kaito.Testing.LocalOperator.StartAsync();
         if (!restored.Succeeded) throw new InvalidOperationException("restoring the operator's default settings failed:\n" + restored);

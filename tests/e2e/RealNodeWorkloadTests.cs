@@ -35,11 +35,11 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         await Plane.EnsureOperatorAsync();
         Assert.True(LocalOperator.InCluster, "these tests need the real node: run `make up` without KAITO_NODE=off");
         node = new RealGpuNode(Plane.Client);
-        clientImage = await operatorSettings.OnceAsync(InstallAsync);
+        clientImage = await operatorSettings.OnceAsync(() => InstallAsync(operatorSettings.Hub.Endpoint));
     }
 
-    /// <summary>Publishes the doubles and reinstalls the operator with their images; returns the image client pods run.</summary>
-    static async Task<string> InstallAsync()
+    /// <summary>Publishes the doubles and reinstalls the operator with their images and the Hub double; returns the image client pods run.</summary>
+    static async Task<string> InstallAsync(Uri hubEndpoint)
     {
         var images = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "test-images.sh"), "--no-build"], timeout: TimeSpan.FromMinutes(10));
         Assert.True(images.Succeeded, images.ToString());
@@ -49,6 +49,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         var settings = lines.Where(l => l.StartsWith("KAITO_", StringComparison.Ordinal)).Select(l => l.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
         settings["KAITO_PRESET_REGISTRY"] = PresetRegistry;
         settings["KAITO_RAG_IMAGE"] = RagImage;
+        settings["KAITO_HF_ENDPOINT"] = hubEndpoint.ToString();
         var restarted = await LocalOperator.RestartAsync(settings);
         Assert.True(restarted.Succeeded, restarted.ToString());
         return lines[^1];   // the model-server double carries busybox's wget
