@@ -66,11 +66,13 @@ public static class WorkspaceSemantics
 
     /// <summary>
     /// The OS disk of a Workspace's GPU node: the inference preset's weights plus 80 GiB, at least 100 GiB; 1024 GiB for
-    /// tuning and custom templates (the data and the image are unknown).
+    /// tuning and custom templates (the data and the image are unknown). <paramref name="model"/> is the preset's model when
+    /// the caller resolved it beyond the catalog (a Hugging Face model sized from its metadata).
     /// </summary>
-    public static string NodeStorage(Workspace workspace)
+    public static string NodeStorage(Workspace workspace, ModelPreset? model = null)
     {
-        if (workspace.Inference?.Preset is null || Model(workspace) is not { } model) return "1024Gi";
+        if (workspace.Inference?.Preset is null || (model ?? Model(workspace)) is not { } sized) return "1024Gi";
+        model = sized;
         var gib = Math.Max((int)Math.Ceiling(model.WeightsGiB) + 80, 100);
         return gib.ToString(CultureInfo.InvariantCulture) + "Gi";
     }

@@ -82,8 +82,8 @@ static class Fixtures
         if (planned.Workload is null) return null;
         var plan = planned.Workload with { NodeNames = [.. Enumerable.Range(0, planned.TargetNodes).Select(i => NodeClaimManifests.Name(workspace, i))] };
         var documents = new List<IKubernetesObject<V1ObjectMeta>>();
-        if (settings.Karpenter) documents.Add(NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, planned.TargetNodes));
-        else documents.AddRange(Enumerable.Range(0, planned.TargetNodes).Select(i => NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, settings.Cloud)));
+        if (settings.Karpenter) documents.Add(NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, planned.TargetNodes, planned.Workload?.Model));
+        else documents.AddRange(Enumerable.Range(0, planned.TargetNodes).Select(i => NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, i, settings.Cloud, planned.Workload?.Model)));
         if (workspace.Tuning is not null)
         {
             var tuning = TuningManifests.Build(workspace, plan);

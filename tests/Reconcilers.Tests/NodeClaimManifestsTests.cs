@@ -46,7 +46,7 @@ public class NodeClaimManifestsTests
                 new V1LabelSelectorRequirement { Key = "pool", OperatorProperty = "NotIn", Values = ["cpu"] },
             ],
         };
-        var labels = NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure").Metadata.Labels;
+        var labels = NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure", null).Metadata.Labels;
         Assert.Equal("x", labels["apps"]);
         Assert.Equal("gpu", labels["tier"]);
         Assert.Equal("ws1", labels[Labels.Workspace]);
@@ -61,7 +61,7 @@ public class NodeClaimManifestsTests
     [Fact]
     public void Azure_claim_has_taint_requirements_node_class_and_no_namespace()
     {
-        var claim = NodeClaimManifests.Build(Fixtures.Inference(), "Standard_NC24ads_A100_v4", 0, "azure");
+        var claim = NodeClaimManifests.Build(Fixtures.Inference(), "Standard_NC24ads_A100_v4", 0, "azure", null);
         Assert.Null(claim.Metadata.NamespaceProperty);
         Assert.Null(claim.Metadata.OwnerReferences);
         Assert.Equal("true", claim.Metadata.Annotations["karpenter.sh/do-not-disrupt"]);
@@ -76,7 +76,7 @@ public class NodeClaimManifestsTests
     [Fact]
     public void Aws_claim_requires_gpus_and_uses_ec2_node_class()
     {
-        var claim = NodeClaimManifests.Build(Fixtures.Inference(), "p4d.24xlarge", 0, "aws");
+        var claim = NodeClaimManifests.Build(Fixtures.Inference(), "p4d.24xlarge", 0, "aws", null);
         Assert.Contains(claim.Spec!.Requirements!, r => r.Key == "karpenter.k8s.aws/instance-gpu-count" && r.Operator == "Gt" && r.Values!.Single() == "0");
         Assert.DoesNotContain(claim.Spec.Requirements!, r => r.Key == "karpenter.azure.com/sku-name");
         Assert.Equal(("karpenter.k8s.aws", "EC2NodeClass"), (claim.Spec.NodeClassRef!.Group, claim.Spec.NodeClassRef.Kind));
@@ -90,7 +90,7 @@ public class NodeClaimManifestsTests
     {
         var ws = Fixtures.Inference();
         ws.Metadata.Annotations = new Dictionary<string, string> { [Annotations.NodeImageFamily] = asked };
-        Assert.Equal(expected, NodeClaimManifests.Build(ws, "x", 0, "azure").Metadata.Annotations[Annotations.NodeImageFamily]);
+        Assert.Equal(expected, NodeClaimManifests.Build(ws, "x", 0, "azure", null).Metadata.Annotations[Annotations.NodeImageFamily]);
     }
 
     [Theory]
@@ -101,8 +101,20 @@ public class NodeClaimManifestsTests
         // Built the way the reconciler and the Karpenter NodePool build it: from the Workspace alone (it once got 1024Gi
         // because the model was an optional argument the reconciler never passed).
         var ws = Fixtures.Inference(preset);
-        Assert.Equal(storage, NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure").Spec!.Resources!.Requests!["storage"].ToString());
-        Assert.Equal(storage, NodePoolManifests.Build(ws, "Standard_NC24ads_A100_v4", "azure", 1).Spec!.Template!.Spec!.Resources!.Requests!["storage"].ToString());
+        Assert.Equal(storage, NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure", null).Spec!.Resources!.Requests!["storage"].ToString());
+        Assert.Equal(storage, NodePoolManifests.Build(ws, "Standard_NC24ads_A100_v4", "azure", 1, null).Spec!.Template!.Spec!.Resources!.Requests!["storage"].ToString());
+    }
+
+    [Fact]
+    public void A_hugging_face_model_outside_the_catalog_gets_the_disk_of_the_model_the_plan_resolved()
+    {
+        var ws = Fixtures.Inference("llama-3.3-70b-instruct");
+        var hubModel = Kaito.Presets.ModelCatalog.Default.Find("llama-3.3-70b-instruct")! with { Name = "example-org/llama-style-70b", Aliases = [] };
+        ws.Inference!.Preset!.Name = hubModel.Name;
+
+        Assert.Equal("212Gi", NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure", hubModel).Spec!.Resources!.Requests!["storage"].ToString());
+        Assert.Equal("212Gi", NodePoolManifests.Build(ws, "Standard_NC24ads_A100_v4", "azure", 1, hubModel).Spec!.Template!.Spec!.Resources!.Requests!["storage"].ToString());
+        Assert.Equal("1Ti", NodeClaimManifests.Build(ws, "Standard_NC24ads_A100_v4", 0, "azure", null).Spec!.Resources!.Requests!["storage"].ToString());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class NodePoolManifestsTests
     [Fact]
     public void Template_carries_the_workspace_labels_instance_type_and_gpu_taint_but_leaves_the_pool_label_to_karpenter()
     {
-        var pool = NodePoolManifests.Build(Fixtures.Inference(), "Standard_NC24ads_A100_v4", "azure", 2);
+        var pool = NodePoolManifests.Build(Fixtures.Inference(), "Standard_NC24ads_A100_v4", "azure", 2, null);
 
         Assert.Equal(2, pool.Spec!.Replicas);
         var labels = pool.Spec.Template!.Metadata!.Labels!;

@@ -32,9 +32,12 @@ public static class NodeClaimManifests
         return $"ws{DnsNames.HexHash(key, NameHashLength)}-{index.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>The index-th NodeClaim of a Workspace; its disk is sized by <see cref="WorkspaceSemantics.NodeStorage"/>.</summary>
-    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud) =>
-        Build(Name(workspace, index), NodeLabels(workspace), ImageFamily(workspace.Metadata.Annotations), instanceType, cloud, WorkspaceSemantics.NodeStorage(workspace));
+    /// <summary>
+    /// The index-th NodeClaim of a Workspace; its disk is sized by <see cref="WorkspaceSemantics.NodeStorage"/> from
+    /// <paramref name="model"/>, the model the plan resolved (a Hub model is not in the catalog; null looks the preset up there).
+    /// </summary>
+    public static NodeClaim Build(Workspace workspace, string instanceType, int index, string cloud, ModelPreset? model) =>
+        Build(Name(workspace, index), NodeLabels(workspace), ImageFamily(workspace.Metadata.Annotations), instanceType, cloud, WorkspaceSemantics.NodeStorage(workspace, model));
 
     /// <summary>A NodeClaim for any owner: the GPU taint, the instance-type requirements of the cloud and the disk size.</summary>
     public static NodeClaim Build(string name, Dictionary<string, string> labels, string imageFamily, string instanceType, string cloud, string storage) => new()

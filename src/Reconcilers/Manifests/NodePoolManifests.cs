@@ -1,3 +1,4 @@
+using Kaito.Presets;
 using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
 
@@ -33,11 +34,11 @@ public static class NodePoolManifests
             : new NodeClassReference { Group = "karpenter.azure.com", Kind = "AKSNodeClass", Name = asked ?? DefaultAzureNodeClass };
     }
 
-    public static NodePool Build(Workspace workspace, string instanceType, string cloud, long replicas)
+    public static NodePool Build(Workspace workspace, string instanceType, string cloud, long replicas, ModelPreset? model)
     {
         var labels = NodeClaimManifests.NodeLabels(workspace);
         labels.Remove(NodeClaimManifests.NodePoolLabel);   // Karpenter sets karpenter.sh/nodepool itself
-        var claim = NodeClaimManifests.Build(workspace, instanceType, 0, cloud);
+        var claim = NodeClaimManifests.Build(workspace, instanceType, 0, cloud, model);
         claim.Spec!.Requirements = [.. claim.Spec.Requirements!.Where(r => r.Key != NodeClaimManifests.NodePoolLabel)];
         claim.Spec.NodeClassRef = NodeClass(workspace, cloud);
         return new NodePool

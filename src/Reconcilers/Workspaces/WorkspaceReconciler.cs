@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using Kaito.Api.Karpenter;
 using Kaito.Api.V1Beta1;
+using Kaito.Presets;
 using Kaito.Reconcilers.Manifests;
 using Kaito.Reconcilers.Runtime;
 using Kaito.Reconcilers.Shared;
@@ -40,7 +41,7 @@ public sealed partial class WorkspaceReconciler(
         // documented KAITO behaviour its HEAD dropped); NodeClaims are made only for what they do not cover.
         var preferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace, plan.TargetNodes) : [];
         var readyNodes = settings.NodeAutoProvisioning
-            ? [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, seen, cancellationToken)]
+            ? [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, plan.Workload.Model, cancellationToken)]
             : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
         IReadOnlyCollection<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
@@ -68,11 +69,11 @@ public sealed partial class WorkspaceReconciler(
 
     IReadOnlyCollection<NodeClaim> OwnClaims(Workspace workspace) => caches.NodeClaims.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
 
-    async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, WorkspaceObservation seen, CancellationToken ct)
+    async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, ModelPreset? model, CancellationToken ct)
     {
         if (settings.Karpenter)
         {
-            await StepFailure.Run(ConditionTypes.NodeClaimReady, $"applying NodePool {NodePoolManifests.Name(workspace)}", () => EnsureNodePoolAsync(workspace, target, ct));
+            await StepFailure.Run(ConditionTypes.NodeClaimReady, $"applying NodePool {NodePoolManifests.Name(workspace)}", () => EnsureNodePoolAsync(workspace, target, model, ct));
             return ReadyClaimNodes(workspace);
         }
         var existing = OwnClaims(workspace).ToDictionary(c => c.Metadata.Name);
@@ -80,7 +81,7 @@ public sealed partial class WorkspaceReconciler(
         {
             var name = NodeClaimManifests.Name(workspace, index);
             if (existing.ContainsKey(name)) continue;
-            var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud);
+            var claim = NodeClaimManifests.Build(workspace, workspace.Resource!.InstanceType!, index, settings.Cloud, model);
             if (await StepFailure.Run(ConditionTypes.NodeClaimReady, $"creating NodeClaim {name}", () => Writes.CreateNodeClaimAsync(claim, ct)))
                 await Events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
         }
@@ -105,10 +106,10 @@ public sealed partial class WorkspaceReconciler(
     }
 
     /// <summary>Karpenter: the Workspace's NodePool, created with the replicas needed; replicas only ever grow (as in KAITO).</summary>
-    async Task EnsureNodePoolAsync(Workspace workspace, int replicas, CancellationToken ct)
+    async Task EnsureNodePoolAsync(Workspace workspace, int replicas, ModelPreset? model, CancellationToken ct)
     {
         if (replicas <= 0) return;
-        var desired = NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, replicas);
+        var desired = NodePoolManifests.Build(workspace, workspace.Resource!.InstanceType!, settings.Cloud, replicas, model);
         var live = await Writes.GetNodePoolAsync(desired.Metadata.Name, ct);
         if (live is null)
         {

@@ -46,7 +46,7 @@ public sealed class WorkspaceReconcilerTests
     {
         var world = new WorkspaceWorld();
         var ws = world.Add(Phi3());
-        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure"), Sku);
+        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
 
         await world.ReconcileAsync(ws);
         var applied = world.Api.Writes.Where(r => r.Method == "PATCH" && r.ContentType == "application/apply-patch+yaml").ToList();
@@ -134,7 +134,7 @@ public sealed class WorkspaceReconcilerTests
         var ws = Phi3();
         ws.Metadata.DeletionTimestamp = WorkspaceWorld.T0.UtcDateTime;
         world.Add(ws);
-        var claim = NodeClaimManifests.Build(ws, Sku, 0, "azure");
+        var claim = NodeClaimManifests.Build(ws, Sku, 0, "azure", null);
         world.ProvisionNode(claim, Sku);
 
         var first = await world.ReconcileAsync(ws);
@@ -177,7 +177,7 @@ public sealed class WorkspaceReconcilerTests
     {
         var world = new WorkspaceWorld();
         var ws = world.Add(Phi3());
-        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure"), Sku);
+        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
         world.Api.Fail(r => r.Path.EndsWith("/deployments/ws1", StringComparison.Ordinal), HttpStatusCode.UnprocessableEntity, "Invalid", "Deployment.apps \"ws1\" is invalid: spec.template.spec.containers[0].image: Required value");
 
         Assert.Equal(ReconcileResult.Done, await world.ReconcileAsync(ws));
@@ -201,7 +201,7 @@ public sealed class WorkspaceReconcilerTests
         };
         ws.Inference = null;
         world.Add(ws);
-        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure"), Sku);
+        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
         await world.ReconcileAsync(ws);
         var job = KubernetesJson.Deserialize<V1Job>(Assert.Single(world.Api.Writes, r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal)).Body);
 
