@@ -20,6 +20,7 @@ public static class KaitoCli
                the token of --hf-token or HF_TOKEN for gated models
 
           validate -f FILE [-f FILE...]                the admission webhooks' defaults and rules, offline
+               [--hf-endpoint URL]                     (Hugging Face models are read as the webhook reads them)
                [--node-provisioner gpu-provisioner|byo] [--cloud azure]
 
         Exit codes: 0 ok / fits / valid, 1 does not fit / invalid, 2 bad input.
@@ -37,7 +38,7 @@ public static class KaitoCli
                 "models" => ModelsCommand.Run(parsed, output, environment),
                 "skus" => SkusCommand.Run(parsed, output),
                 "plan" => PlanCommand.Run(parsed, output, environment),
-                "validate" => ValidateCommand.RunAsync(parsed, parsed.Files, output, error).GetAwaiter().GetResult(),
+                "validate" => ValidateCommand.RunAsync(parsed, parsed.Files, output, error, environment).GetAwaiter().GetResult(),
                 "help" or null => Help(output),
                 var other => throw new UsageException($"unknown command \"{other}\""),
             };

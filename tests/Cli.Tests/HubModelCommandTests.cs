@@ -98,5 +98,39 @@ public sealed class HubModelCommandTests : IDisposable
         Assert.StartsWith("phi-4: preset", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(HubModels.Qwen, null, ExitCodes.Ok, "valid")]
+    [InlineData("kaito-test/no-such-model", null, ExitCodes.DoesNotFit, "no Hugging Face repository of that name")]
+    // Offline the Secret cannot be read: a gated model is a warning, not a wrong-token error.
+    [InlineData(HubModels.Llama, "hf-token", ExitCodes.Ok, "is not read without a cluster; the GPU fit check is deferred")]
+    public void Validate_reads_hub_models_as_the_webhook_does(string model, string? secret, int expected, string message)
+    {
+        var options = secret is null ? "" : "presetOptions: {modelAccessSecret: " + secret + "}";
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, $$$"""
+                apiVersion: kaito.sh/v1beta1
+                kind: Workspace
+                metadata: {name: hub}
+                resource:
+                  instanceType: Standard_NC24ads_A100_v4
+                  labelSelector: {matchLabels: {apps: hub}}
+                inference:
+                  preset:
+                    name: {{{model}}}
+                    {{{options}}}
+                """);
+            var (exit, output, error) = Run(Env(), "validate", "-f", file);
+
+            Assert.True(exit == expected, output + error);
+            Assert.Contains(message, output + error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public void Dispose() => hub.Dispose();
 }

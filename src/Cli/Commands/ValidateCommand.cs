@@ -9,12 +9,15 @@ namespace Kaito.Cli.Commands;
 
 /// <summary>
 /// <c>validate -f FILE [-f FILE...] [--node-provisioner gpu-provisioner|byo] [--cloud azure]</c>: the
-/// admission webhooks' defaults and rules, offline. Output is shaped like kubectl's; exit 1 when invalid.
+/// admission webhooks' defaults and rules, offline. Output is shaped like kubectl's; exit 1 when invalid. Hugging Face
+/// models outside the catalog are read from --hf-endpoint, HF_ENDPOINT or the Hub, as the webhook reads them (an endpoint
+/// that does not answer in time leaves a warning, not an error).
 /// </summary>
 static class ValidateCommand
 {
-    public static async Task<int> RunAsync(CliArguments args, IReadOnlyList<string> files, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(CliArguments args, IReadOnlyList<string> files, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
+        var hfEndpoint = args.Get("hf-endpoint");
         var provisioner = args.Get("node-provisioner") ?? "gpu-provisioner";
         var cloud = (args.Get("cloud") ?? "azure").ToLowerInvariant();
         args.RejectUnknown();
@@ -28,7 +31,10 @@ static class ValidateCommand
         };
         if (!Kaito.Presets.SkuCatalog.Default.HasCloud(cloud)) throw new UsageException($"unknown cloud \"{cloud}\"; use one of: azure, aws, arc");
 
-        var validator = new OfflineValidator(new AdmissionSettings(provisioning, cloud));
+        var (endpoint, endpointProblem) = Kaito.Presets.HuggingFace.HubClient.ResolveEndpoint(hfEndpoint, environment("HF_ENDPOINT"));
+        if (endpoint is null) throw new UsageException($"{(hfEndpoint is null ? "HF_ENDPOINT" : "--hf-endpoint")}: {endpointProblem}");
+        using var http = new HttpClient { Timeout = HubModelSource.Budget };
+        var validator = new OfflineValidator(new AdmissionSettings(provisioning, cloud, Hub: new Kaito.Presets.HuggingFace.HubClient(http, endpoint)));
         var invalid = false;
         foreach (var file in files)
         {

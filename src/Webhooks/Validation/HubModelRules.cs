@@ -26,11 +26,12 @@ public static class HubModelRules
         var secretPath = $"{path}.presetOptions.modelAccessSecret";
         var secretName = preset.PresetOptions?.ModelAccessSecret;
         string? token = null;
+        var secretUnread = false;
         if (!string.IsNullOrEmpty(secretName))
         {
             if (cluster is null)
             {
-                warnings.Add($"{secretPath} not read: no cluster access; {name} is checked without a token");
+                secretUnread = true;
             }
             else
             {
@@ -67,6 +68,9 @@ public static class HubModelRules
                 return new HubResolution(true, lookup.Model);
             case HubOutcome.NotFound:
                 errors.NotSupported($"{path}.name", name, $"not a preset, and no Hugging Face repository of that name: {lookup.Message}; check the owner and name (case included)");
+                break;
+            case HubOutcome.NeedsToken when secretUnread:
+                warnings.Add($"{path}.name: {name} is gated and Secret {secretName} is not read without a cluster; the GPU fit check is deferred to the operator");
                 break;
             case HubOutcome.NeedsToken when string.IsNullOrEmpty(secretName):
                 errors.Required(secretPath, $"{lookup.Message}; create a Secret with key {HubModelNames.TokenKey} and name it in {secretPath}");
