@@ -12,6 +12,15 @@ sealed class HubModelSource(string? endpointOption, string? tokenOption, Func<st
     /// <summary>How long the CLI waits for the endpoint, per model.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
+    /// <summary>A client of --hf-endpoint, else HF_ENDPOINT, else the Hub; a malformed URL is bad input.</summary>
+    public static HubClient Client(HttpClient http, string? endpointOption, Func<string, string?> environment)
+    {
+        var (endpoint, problem) = HubClient.ResolveEndpoint(endpointOption, environment("HF_ENDPOINT"));
+        return endpoint is null
+            ? throw new UsageException($"{(endpointOption is null ? "HF_ENDPOINT" : "--hf-endpoint")}: {problem}")
+            : new HubClient(http, endpoint);
+    }
+
     public static HubModelSource From(CliArguments args, Func<string, string?> environment) =>
         new(args.Get("hf-endpoint"), args.Get("hf-token"), environment);
 
@@ -21,12 +30,10 @@ sealed class HubModelSource(string? endpointOption, string? tokenOption, Func<st
         if (ModelCatalog.Default.Find(name) is { } preset) return (preset, null);
         if (!HubModelNames.IsHubModel(name))
             throw new UsageException($"unknown preset \"{name}\"; closest: {string.Join(", ", ModelCatalog.Default.Closest(name))} (see `kubectl kaito models list`), or name a Hugging Face model as <owner>/<name>");
-        var (endpoint, problem) = HubClient.ResolveEndpoint(endpointOption, environment("HF_ENDPOINT"));
-        if (endpoint is null) throw new UsageException($"{(endpointOption is null ? "HF_ENDPOINT" : "--hf-endpoint")}: {problem}");
         var token = !string.IsNullOrEmpty(tokenOption) ? tokenOption : environment(HubModelNames.TokenKey) is { Length: > 0 } t ? t : null;
         using var http = new HttpClient { Timeout = Budget };
         using var deadline = new CancellationTokenSource(Budget);
-        var lookup = new HubClient(http, endpoint).LookupAsync(name, token, deadline.Token).GetAwaiter().GetResult();
+        var lookup = Client(http, endpointOption, environment).LookupAsync(name, token, deadline.Token).GetAwaiter().GetResult();
         return lookup.Outcome switch
         {
             HubOutcome.Found => (lookup.Model!, lookup.Facts),

@@ -40,8 +40,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         Assert.True(applied.Succeeded, applied.ToString());
     }
 
-    async Task<JsonArray> ChildrenAsync(string ns) =>
-        (await Plane.GetJsonAsync("workspaces", "-n", ns, "-l", $"inferenceset.kaito.sh/created-by={Set}"))["items"]!.AsArray();
+    Task<JsonArray> ChildrenAsync(string ns) => Plane.InferenceSetChildrenAsync(ns, Set);
 
     async Task<int> NodeClaimsAsync(string ns) =>
         (await Plane.GetJsonAsync("nodeclaims", "-l", $"kaito.sh/workspacenamespace={ns}"))["items"]!.AsArray().Count;

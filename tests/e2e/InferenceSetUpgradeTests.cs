@@ -47,8 +47,7 @@ public sealed class InferenceSetUpgradeTests(ControlPlaneFixture fixture, ITestO
             inference: {preset: {name: phi-3.5-mini-instruct}}
         """;
 
-    async Task<JsonArray> ChildrenAsync(string ns) =>
-        (await Plane.GetJsonAsync("workspaces", "-n", ns, "-l", $"inferenceset.kaito.sh/created-by={Set}"))["items"]!.AsArray();
+    Task<JsonArray> ChildrenAsync(string ns) => Plane.InferenceSetChildrenAsync(ns, Set);
 
     async Task<List<string>> ModelImagesAsync(string ns) =>
         [.. (await Plane.GetJsonAsync("deployments", "-n", ns))["items"]!.AsArray().Select(d => d!["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>())];

@@ -13,6 +13,10 @@ static class KubectlJson
         return JsonNode.Parse(result.StdOut)!.AsObject();
     }
 
+    /// <summary>The Workspaces of InferenceSet <paramref name="set"/>, by the label the operator gives them.</summary>
+    public static async Task<JsonArray> InferenceSetChildrenAsync(this ControlPlane plane, string ns, string set) =>
+        (await plane.GetJsonAsync("workspaces", "-n", ns, "-l", Kaito.Presets.InferenceSetChildren.Selector(set)))["items"]!.AsArray();
+
     public static JsonNode? Condition(JsonObject obj, string type) =>
         (obj["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
 

@@ -85,8 +85,7 @@ public sealed partial class RealNodeWorkloadTests
             return status?["readyReplicas"]?.GetValue<int>() == replicas && status["replicas"]?.GetValue<int>() == replicas;
         }, TimeSpan.FromMinutes(3), $"{replicas} ready replicas of {set}");
 
-    async Task<List<JsonNode>> SetChildrenAsync(string ns, string set) =>
-        [.. (await Plane.GetJsonAsync("workspaces", "-n", ns, "-l", $"inferenceset.kaito.sh/created-by={set}"))["items"]!.AsArray().Select(w => w!)];
+    async Task<List<JsonNode>> SetChildrenAsync(string ns, string set) => [.. (await Plane.InferenceSetChildrenAsync(ns, set)).Select(w => w!)];
 
     /// <summary>The replica's pod runs on the real node (a containerd container) and answers through its Service, from a pod and through the proxy.</summary>
     async Task AnswersFromTheRealNodeAsync(string ns, string workspace, string preset)

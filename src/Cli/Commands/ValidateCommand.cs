@@ -31,10 +31,8 @@ static class ValidateCommand
         };
         if (!Kaito.Presets.SkuCatalog.Default.HasCloud(cloud)) throw new UsageException($"unknown cloud \"{cloud}\"; use one of: azure, aws, arc");
 
-        var (endpoint, endpointProblem) = Kaito.Presets.HuggingFace.HubClient.ResolveEndpoint(hfEndpoint, environment("HF_ENDPOINT"));
-        if (endpoint is null) throw new UsageException($"{(hfEndpoint is null ? "HF_ENDPOINT" : "--hf-endpoint")}: {endpointProblem}");
         using var http = new HttpClient { Timeout = HubModelSource.Budget };
-        var validator = new OfflineValidator(new AdmissionSettings(provisioning, cloud, Hub: new Kaito.Presets.HuggingFace.HubClient(http, endpoint)));
+        var validator = new OfflineValidator(new AdmissionSettings(provisioning, cloud, Hub: HubModelSource.Client(http, hfEndpoint, environment)));
         var invalid = false;
         foreach (var file in files)
         {

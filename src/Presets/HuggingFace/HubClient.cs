@@ -102,13 +102,10 @@ public sealed class HubClient(HttpClient http, Uri endpoint, TimeProvider? time 
                 ? new HubLookup(HubOutcome.Unusable, $"{repoId} cannot be served: {sized.Problem}")
                 : new HubLookup(HubOutcome.Found, $"{repoId}: {sized.Facts!.Architecture}, {sized.Model.WeightsGiB} GiB of weights", sized.Model, sized.Facts);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new HubLookup(HubOutcome.Unreachable, $"{Endpoint} did not answer in time");
-        }
         catch (OperationCanceledException)
         {
-            return new HubLookup(HubOutcome.Unreachable, $"{Endpoint} did not answer within the time allowed");
+            // The caller's budget or HttpClient.Timeout: either way the fit check waits, it does not fail.
+            return new HubLookup(HubOutcome.Unreachable, $"{Endpoint} did not answer in time");
         }
         catch (HttpRequestException e)
         {

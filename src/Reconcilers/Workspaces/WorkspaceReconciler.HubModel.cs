@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using k8s;
 using k8s.Autorest;
 using Kaito.Api.V1Beta1;
@@ -24,7 +23,7 @@ public sealed partial class WorkspaceReconciler
             try
             {
                 var secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, workspace.Metadata.NamespaceProperty, cancellationToken: ct);
-                if (secret.Data?.TryGetValue(HubModelNames.TokenKey, out var bytes) == true && bytes is { Length: > 0 }) token = Encoding.UTF8.GetString(bytes).Trim();
+                token = HubModelNames.Token(secret.Data);
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
             {

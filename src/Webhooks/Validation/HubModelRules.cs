@@ -1,4 +1,3 @@
-using System.Text;
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
 using Kaito.Presets.HuggingFace;
@@ -50,12 +49,12 @@ public static class HubModelRules
                     errors.Invalid(secretPath, secretName, $"Secret {secretName} not found in namespace {@namespace}; create it with key {HubModelNames.TokenKey} (a Hugging Face token)");
                     return new HubResolution(true, null);
                 }
-                if (secret.Data?.TryGetValue(HubModelNames.TokenKey, out var bytes) != true || bytes is not { Length: > 0 })
+                token = HubModelNames.Token(secret.Data);
+                if (token is null)
                 {
                     errors.Invalid(secretPath, secretName, $"Secret {secretName} has no key {HubModelNames.TokenKey}; put the Hugging Face token under data.{HubModelNames.TokenKey}");
                     return new HubResolution(true, null);
                 }
-                token = Encoding.UTF8.GetString(bytes).Trim();
             }
         }
 
