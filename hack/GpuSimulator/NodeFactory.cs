@@ -13,7 +13,8 @@ public static class NodeFactory
     public static string? InstanceType(NodeClaim claim) =>
         claim.Spec?.Requirements?.FirstOrDefault(r => r.Key == InstanceTypeLabel && r.Operator == "In")?.Values?.FirstOrDefault();
 
-    public static GpuSku? FindSku(string instanceType) => SkuCatalog.Default.FindInAnyCloud(instanceType);
+    /// <summary>The catalog's SKU, else a size the simulated cloud sells beyond it; null for a name no cloud sells.</summary>
+    public static GpuSku? FindSku(string instanceType) => SkuCatalog.Default.FindInAnyCloud(instanceType) ?? UnlistedCloudSkus.Find(instanceType);
 
     public static V1Node Build(string name, GpuSku sku, IDictionary<string, string>? labels, IEnumerable<V1Taint> taints, string storage)
     {

@@ -12,6 +12,9 @@ public static class Annotations
     public const string UseLocalWeights = "kaito.sh/use-local-weights";
     public const string ModelStreaming = "kaito.sh/model-streaming";
 
+    /// <summary>The GPUs of an instance type the SKU catalog does not list, as "&lt;count&gt;x&lt;memory per GPU&gt;Gi[/&lt;GPU model&gt;]".</summary>
+    public const string SkuGpus = "kaito.sh/sku-gpus";
+
     /// <summary>"true": the operator leaves the Workspace alone (no nodes, no workload, no status) until removed.</summary>
     public const string Paused = "kaito.sh/paused";
     public const string WorkspaceRevision = "workspace.kaito.io/revision";

@@ -14,10 +14,11 @@ public static class KaitoCli
           skus list --cloud azure|aws|arc [-o json]    GPU instance types of a cloud
           plan --preset NAME --instance-type SKU       does the model fit, on how many nodes
                [--cloud azure] [--runtime vllm|transformers] [--tuning lora|qlora]
-               [--max-model-len N] [--replicas N] [-o json]
+               [--max-model-len N] [--replicas N] [--sku-gpus 8x40Gi/A100] [-o json]
                NAME may be any Hugging Face model (owner/name): sized from its metadata,
                read from --hf-endpoint, HF_ENDPOINT or https://huggingface.co, with
-               the token of --hf-token or HF_TOKEN for gated models
+               the token of --hf-token or HF_TOKEN for gated models; a GPU size the
+               catalog does not list is planned with the GPUs --sku-gpus declares
 
           validate -f FILE [-f FILE...]                the admission webhooks' defaults and rules, offline
                [--hf-endpoint URL]                     (Hugging Face models are read as the webhook reads them)

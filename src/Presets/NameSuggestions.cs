@@ -13,6 +13,13 @@ public static class NameSuggestions
             .Select(x => x.Name)];
     }
 
+    /// <summary>The first candidate one edit (insert, delete or change of a letter or digit, ignoring case and punctuation) from the input, or null.</summary>
+    public static string? OneEditAway(string input, IEnumerable<string> candidates)
+    {
+        var needle = Normalize(input);
+        return candidates.FirstOrDefault(c => Distance(needle, Normalize(c)) == 1);
+    }
+
     // Names containing what was typed come first (shortest first); the rest by edit distance.
     static double Score(string needle, string candidate) =>
         needle.Length > 0 && candidate.Contains(needle, StringComparison.Ordinal)

@@ -65,6 +65,24 @@ public static class WorkspaceSemantics
     }
 
     /// <summary>
+    /// The GPU shape of the nodes provisioned as <paramref name="instanceType"/>: the catalog's SKU; else, for a name that
+    /// looks like a GPU size of the cloud, the <c>kaito.sh/sku-gpus</c> annotation, else the NVIDIA labels of
+    /// <paramref name="provisionedNode"/> (the first ready node made for it). Pending until one of them is known.
+    /// </summary>
+    public static InstanceTypeShape ShapeOf(string cloud, string instanceType, IDictionary<string, string>? annotations, V1Node? provisionedNode = null)
+    {
+        var kind = InstanceTypes.Classify(cloud, instanceType, out var sku);
+        if (sku is not null) return new InstanceTypeShape(kind, sku.Shape, sku, null);
+        if (kind == InstanceTypeKind.NotGpu) return new InstanceTypeShape(kind, null, null, null);
+        var (declared, error) = DeclaredGpus.Read(annotations, instanceType);
+        if (error is not null) return new InstanceTypeShape(kind, null, null, $"{Annotations.SkuGpus} {error}");
+        if (declared is not null) return new InstanceTypeShape(kind, declared, null, null);
+        if (provisionedNode is null) return new InstanceTypeShape(kind, null, null, null);
+        var read = NodeShape(provisionedNode);
+        return new InstanceTypeShape(kind, read.Shape, null, null, read.Error);
+    }
+
+    /// <summary>
     /// The OS disk of a Workspace's GPU node: the inference preset's weights plus 80 GiB, at least 100 GiB; 1024 GiB for
     /// tuning and custom templates (the data and the image are unknown). <paramref name="model"/> is the preset's model when
     /// the caller resolved it beyond the catalog (a Hugging Face model sized from its metadata).
@@ -76,4 +94,13 @@ public static class WorkspaceSemantics
         var gib = Math.Max((int)Math.Ceiling(model.WeightsGiB) + 80, 100);
         return gib.ToString(CultureInfo.InvariantCulture) + "Gi";
     }
+}
+
+/// <summary>
+/// An instance type's GPU shape as <see cref="WorkspaceSemantics.ShapeOf"/> found it. <see cref="Pending"/>: an unlisted GPU size
+/// whose first node has not reported its GPUs yet (<paramref name="NodeNote"/> says why, once the node exists).
+/// </summary>
+public sealed record InstanceTypeShape(InstanceTypeKind Kind, GpuShape? Shape, GpuSku? Sku, string? AnnotationError, string? NodeNote = null)
+{
+    public bool Pending => Kind == InstanceTypeKind.UnlistedGpu && Shape is null && AnnotationError is null;
 }

@@ -88,12 +88,43 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
-    public void Unknown_sku_exits_2_listing_the_closest_names()
+    public void A_name_that_is_no_gpu_size_exits_2_listing_the_closest_names()
+    {
+        var (exit, _, error) = Run("plan", "--preset", "phi-4", "--instance-type", "Standard_D6s_v3");
+
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("unknown instance type \"Standard_D6s_v3\" for cloud azure, and not named like a GPU size", error, StringComparison.Ordinal);
+        Assert.Contains("closest: Standard_NC6s_v3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unlisted_gpu_size_exits_2_asking_for_its_gpus()
     {
         var (exit, _, error) = Run("plan", "--preset", "phi-4", "--instance-type", "Standard_NC6s_v4");
 
         Assert.Equal(ExitCodes.BadInput, exit);
-        Assert.Contains("unknown instance type \"Standard_NC6s_v4\" for cloud azure; closest: Standard_NC6s_v3", error, StringComparison.Ordinal);
+        Assert.Contains("\"Standard_NC6s_v4\" is not in the azure catalog; give its GPUs with --sku-gpus 8x40Gi/A100", error, StringComparison.Ordinal);
+        Assert.Contains("closest listed: Standard_NC6s_v3", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unlisted_gpu_size_is_planned_with_the_gpus_sku_gpus_declares()
+    {
+        var (exit, output, _) = Run("plan", "--preset", "llama-3.3-70b-instruct", "--instance-type", "Standard_ND96asr_v4", "--sku-gpus", "8x40Gi/A100");
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.StartsWith("fits: llama-3.3-70b-instruct inference on 1 × Standard_ND96asr_v4 (8 × A100 per node)", output, StringComparison.Ordinal);
+
+        var (small, smallOutput, _) = Run("plan", "--preset", "falcon-40b", "--instance-type", "Standard_ND96asr_v4", "--sku-gpus", "1x16Gi/V100");
+        Assert.Equal(ExitCodes.DoesNotFit, small);
+        Assert.StartsWith("does not fit:", smallOutput, StringComparison.Ordinal);
+
+        var (bad, _, badError) = Run("plan", "--preset", "phi-4", "--instance-type", "Standard_ND96asr_v4", "--sku-gpus", "eight");
+        Assert.Equal(ExitCodes.BadInput, bad);
+        Assert.Contains("--sku-gpus must be <GPU count>x<memory per GPU>Gi", badError, StringComparison.Ordinal);
+
+        var (listed, _, listedError) = Run("plan", "--preset", "phi-4", "--instance-type", "Standard_NC24ads_A100_v4", "--sku-gpus", "1x80Gi/A100");
+        Assert.Equal(ExitCodes.BadInput, listed);
+        Assert.Contains("the catalog knows Standard_NC24ads_A100_v4", listedError, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -6,9 +6,10 @@ namespace Kaito.Cli.Commands;
 
 /// <summary>
 /// <c>plan --preset NAME --instance-type SKU [--cloud azure] [--runtime vllm|transformers]
-/// [--tuning lora|qlora] [--max-model-len N] [--replicas N] [--hf-endpoint URL] [--hf-token T] [-o json]</c>. NAME may be any
+/// [--tuning lora|qlora] [--max-model-len N] [--replicas N] [--sku-gpus 8x40Gi/A100] [--hf-endpoint URL] [--hf-token T] [-o json]</c>. NAME may be any
 /// Hugging Face model (owner/name), sized from its metadata (<see cref="HubModelSource"/>). With --replicas, the nodes and hourly cost of
-/// an InferenceSet of that many replicas too. Exit 0 fits, 1 does not fit, 2 bad input.
+/// an InferenceSet of that many replicas too. An instance type the catalog does not list but named like a GPU size is planned
+/// with the GPUs --sku-gpus declares (as the kaito.sh/sku-gpus annotation does for a Workspace). Exit 0 fits, 1 does not fit, 2 bad input.
 /// </summary>
 static class PlanCommand
 {
@@ -22,6 +23,7 @@ static class PlanCommand
         var maxModelLen = args.GetInt("max-model-len");
         var replicas = args.GetInt("replicas");
         var json = args.Json;
+        var declaredGpus = args.Get("sku-gpus");
         var models = HubModelSource.From(args, environment);
         args.RejectUnknown();
 
@@ -33,8 +35,7 @@ static class PlanCommand
         if (replicas is not null && tuning is not null) throw new UsageException("--replicas plans an InferenceSet, which serves a model; drop --tuning");
         if (tuning is not null and not ("lora" or "qlora"))
             throw new UsageException($"unknown tuning method \"{tuning}\"; use lora or qlora");
-        var sku = SkuCatalog.Default.Find(cloud, skuName)
-            ?? throw new UsageException($"unknown instance type \"{skuName}\" for cloud {cloud}; closest: {string.Join(", ", SkuCatalog.Default.Closest(cloud, skuName))} (see `kubectl kaito skus list --cloud {cloud}`)");
+        var sku = Sku(cloud, skuName, declaredGpus);
 
         var model = models.Find(presetName).Model;
         var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime, tuning, maxModelLen), SkuCatalog.Default.For(cloud));
@@ -42,6 +43,25 @@ static class PlanCommand
         else WriteText(output, plan, sku);
         if (replicas is { } count && plan.Fits && !json) WriteSet(output, plan, sku, count);
         return plan.Fits ? ExitCodes.Ok : ExitCodes.DoesNotFit;
+    }
+
+    /// <summary>The catalog's SKU, or an unlisted GPU size with the GPUs <paramref name="declaredGpus"/> gives it.</summary>
+    static GpuSku Sku(string cloud, string name, string? declaredGpus)
+    {
+        var closest = string.Join(", ", SkuCatalog.Default.Closest(cloud, name));
+        switch (InstanceTypes.Classify(cloud, name, out var listed))
+        {
+            case InstanceTypeKind.Listed:
+                return declaredGpus is null ? listed! : throw new UsageException($"the catalog knows {listed!.Name} ({listed.GpuCount} × {listed.GpuModel}); drop --sku-gpus");
+            case InstanceTypeKind.UnlistedGpu when declaredGpus is null:
+                throw new UsageException($"instance type \"{name}\" is not in the {cloud} catalog; give its GPUs with --sku-gpus {DeclaredGpus.Example} ({DeclaredGpus.Format}); if it is a typo, the closest listed: {closest}");
+            case InstanceTypeKind.UnlistedGpu:
+                var (shape, error) = DeclaredGpus.Parse(declaredGpus!, name);
+                if (shape is null) throw new UsageException($"--sku-gpus {error}");
+                return new GpuSku(name, cloud, shape.GpuCount, shape.TotalGpuMemoryGiB, shape.GpuModel, shape.ComputeCapability ?? 0, false, null);
+            default:
+                throw new UsageException($"unknown instance type \"{name}\" for cloud {cloud}, and not named like a GPU size ({InstanceTypes.GpuSizeRule(cloud)}); closest: {closest} (see `kubectl kaito skus list --cloud {cloud}`)");
+        }
     }
 
     /// <summary>An InferenceSet of <paramref name="replicas"/>: each replica is a whole copy on its own nodes.</summary>

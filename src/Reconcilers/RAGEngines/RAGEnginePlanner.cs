@@ -22,10 +22,11 @@ public static class RAGEnginePlanner
     {
         var compute = rag.Spec?.Compute;
         var local = rag.Spec?.Embedding?.Local is not null;
-        var sku = local && compute?.InstanceType is { Length: > 0 } type && SkuCatalog.Default.HasCloud(settings.Cloud)
-            ? SkuCatalog.Default.Find(settings.Cloud, type)
-            : null;
-        if (sku is not null) return new RAGEngineComputePlan(sku.GpuCount, sku.Name, settings.NodeAutoProvisioning, null);
+        var gpu = local && compute?.InstanceType is { Length: > 0 } type ? WorkspaceSemantics.ShapeOf(settings.Cloud, type, rag.Metadata?.Annotations) : null;
+        if (gpu?.Sku is { } sku) return new RAGEngineComputePlan(sku.GpuCount, sku.Name, settings.NodeAutoProvisioning, null);
+        // An unlisted GPU size: its declared GPUs, else one (all an embedding model needs, and on any GPU node).
+        if (gpu is { Kind: InstanceTypeKind.UnlistedGpu })
+            return new RAGEngineComputePlan(gpu.Shape?.GpuCount ?? 1, compute!.InstanceType, settings.NodeAutoProvisioning, null);
         // A remote or CPU embedding needs no GPU node. Under auto-provisioning the selector's labels would only be found on
         // provisioned nodes, so the service runs on the cluster's ordinary nodes; on bring-your-own nodes the selector picks them.
         return new RAGEngineComputePlan(0, compute?.InstanceType, false, settings.NodeAutoProvisioning ? null : compute?.LabelSelector);

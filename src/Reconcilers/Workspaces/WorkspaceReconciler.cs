@@ -27,10 +27,20 @@ public sealed partial class WorkspaceReconciler(
 
     protected override async Task<ReconcileResult> ReconcileOwnerAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var candidates = settings.NodeAutoProvisioning ? [] : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
+        var candidates = settings.NodeAutoProvisioning
+            ? ReadyClaimNodeList(workspace)
+            : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
         var hub = await HubModelAsync(workspace, cancellationToken);
         var plan = hub.Problem is { } hubProblem ? new WorkspacePlan(null, 1, hubProblem) : WorkspacePlanner.Plan(workspace, settings, candidates, hub.Model);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
+        if (plan.ProvisionFirst && settings.NodeAutoProvisioning)
+        {
+            // An unlisted GPU size: its first node tells the planner its GPUs; a failing NodeClaim says why it cannot.
+            await EnsureNodeClaimsAsync(workspace, plan.TargetNodes, hub.Model ?? WorkspaceSemantics.Model(workspace), cancellationToken);
+            seen = seen with { PlanProblem = NodeReadiness.Problem(OwnClaims(workspace)) ?? plan.Problem };
+            await WriteStatusAsync(workspace, seen, cancellationToken);
+            return ReconcileResult.After(WaitingPoll);
+        }
         if (plan.Workload is null)
         {
             await WriteStatusAsync(workspace, seen, cancellationToken);
@@ -88,20 +98,22 @@ public sealed partial class WorkspaceReconciler(
         return ReadyClaimNodes(workspace);
     }
 
-    /// <summary>Ready nodes of the Workspace's ready NodeClaims whose instance type is the one asked for, by name.</summary>
-    List<string> ReadyClaimNodes(Workspace workspace)
+    /// <summary>Names of <see cref="ReadyClaimNodeList"/>, sorted.</summary>
+    List<string> ReadyClaimNodes(Workspace workspace) => [.. ReadyClaimNodeList(workspace).Select(n => n.Metadata.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>Ready nodes of the Workspace's ready NodeClaims whose instance type is the one asked for.</summary>
+    List<V1Node> ReadyClaimNodeList(Workspace workspace)
     {
-        var instanceType = workspace.Resource!.InstanceType;
-        var result = new List<string>();
+        var instanceType = workspace.Resource?.InstanceType;
+        var result = new List<V1Node>();
         foreach (var claim in OwnClaims(workspace).Where(NodeReadiness.IsReady))
         {
             var node = caches.Nodes.Get("", claim.Status!.NodeName!);
             if (node is null || !NodeReadiness.IsReadyGpuNode(node)) continue;
             string? type = null;
             if (node.Metadata.Labels?.TryGetValue("node.kubernetes.io/instance-type", out var label) == true) type = label;
-            if (string.Equals(type, instanceType, StringComparison.OrdinalIgnoreCase)) result.Add(node.Metadata.Name);
+            if (string.Equals(type, instanceType, StringComparison.OrdinalIgnoreCase)) result.Add(node);
         }
-        result.Sort(StringComparer.Ordinal);
         return result;
     }
 

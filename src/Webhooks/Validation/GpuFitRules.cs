@@ -22,9 +22,9 @@ public static class GpuFitRules
         if (settings.AutoProvisioning)
         {
             if (string.IsNullOrWhiteSpace(resource.InstanceType) || suggestFrom is null) return;
-            var sku = SkuCatalog.Default.Find(settings.Cloud, resource.InstanceType);
-            if (sku is null) return; // reported by the SKU rule
-            var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, runtime), suggestFrom);
+            // The catalog's SKU or a declared unlisted one; anything else is reported (or warned about) by the instance type rule.
+            if (WorkspaceSemantics.ShapeOf(settings.Cloud, resource.InstanceType, workspace.Metadata?.Annotations).Shape is not { } skuShape) return;
+            var plan = CapacityPlanner.Plan(new PlanRequest(model, skuShape, runtime), suggestFrom);
             if (!plan.Fits) errors.Invalid(InstanceTypePath, resource.InstanceType, Explain(plan));
             return;
         }

@@ -86,12 +86,13 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
                 $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
     }
 
-    /// <summary>GPU nodes one replica needs on the template's instance type; null when not known here (your own nodes, a custom template).</summary>
+    /// <summary>GPU nodes one replica needs on the template's instance type; null when not known here (your own nodes, a custom template, an undeclared unlisted size).</summary>
     int? NodesPerReplica(Workspace child)
     {
-        if (child.Resource?.InstanceType is not { Length: > 0 } instanceType || SkuCatalog.Default.Find(settings.Cloud, instanceType) is not { } sku) return null;
+        if (child.Resource?.InstanceType is not { Length: > 0 } instanceType
+            || WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations).Shape is not { } shape) return null;
         if (WorkspaceSemantics.Model(child) is not { } model) return null;
-        var plan = CapacityPlanner.Plan(new PlanRequest(model, sku.Shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
+        var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
         return plan.Fits ? plan.Nodes : null;
     }
 

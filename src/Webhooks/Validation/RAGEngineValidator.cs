@@ -62,7 +62,7 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
 
         RuleGuard.Run("spec.embedding", () => ValidateEmbedding(spec.Embedding, errors));
         RuleGuard.Run("spec.inferenceService", () => ValidateInferenceService(spec.InferenceService, errors));
-        if (spec.Compute is { } compute) RuleGuard.Run("spec.compute", () => ValidateCompute(compute, spec.Embedding?.Local is not null, errors));
+        if (spec.Compute is { } compute) RuleGuard.Run("spec.compute", () => ValidateCompute(compute, spec.Embedding?.Local is not null, rag.Metadata?.Annotations, errors, old is null ? warnings : null));
         RuleGuard.Run("spec.storage", () => ValidateStorage(spec.Storage, errors, warnings));
 
         if (spec.Guardrails is { Enabled: true, ConfigMapRef: { } reference })
@@ -125,14 +125,14 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
             errors.Invalid($"{path}.contextWindowSize", service.ContextWindowSize.Value.ToString(CultureInfo.InvariantCulture), "must be a positive number of tokens, for example 4096");
     }
 
-    void ValidateCompute(ResourceSpec compute, bool runsEmbeddingModel, FieldErrors errors)
+    void ValidateCompute(ResourceSpec compute, bool runsEmbeddingModel, IDictionary<string, string>? annotations, FieldErrors errors, List<string>? warnings)
     {
         const string path = "spec.compute";
         LabelSelectorRules.Validate(compute.LabelSelector, $"{path}.labelSelector", Settings.AutoProvisioning, errors);
         if (string.IsNullOrEmpty(compute.InstanceType) || !Settings.AutoProvisioning) return;
         if (runsEmbeddingModel)
         {
-            ResourceRules.ValidateInstanceType(compute.InstanceType, $"{path}.instanceType", Settings, errors);
+            ResourceRules.ValidateInstanceType(compute.InstanceType, $"{path}.instanceType", Settings, errors, warnings, annotations);
         }
         else if (SkuCatalog.Default.HasCloud(Settings.Cloud) && SkuCatalog.Default.Find(Settings.Cloud, compute.InstanceType) is null
                  && !VmSizeFormat().IsMatch(compute.InstanceType))

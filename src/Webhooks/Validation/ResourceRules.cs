@@ -3,15 +3,22 @@ using Kaito.Presets;
 
 namespace Kaito.Webhooks.Validation;
 
-/// <summary>instanceType against the provisioning mode and the SKU catalog.</summary>
+/// <summary>instanceType (and the kaito.sh/sku-gpus annotation that describes an unlisted one) against the provisioning mode and the SKU catalog.</summary>
 public static class ResourceRules
 {
-    public static void ValidateInstanceType(string? instanceType, string path, AdmissionSettings settings, FieldErrors errors)
+    /// <param name="warnings">Where the note about an unlisted GPU size goes; null where the caller reports it elsewhere (updates, a set's template).</param>
+    public static void ValidateInstanceType(
+        string? instanceType, string path, AdmissionSettings settings, FieldErrors errors,
+        List<string>? warnings = null, IDictionary<string, string>? annotations = null)
     {
+        var declared = annotations?.TryGetValue(Annotations.SkuGpus, out var value) == true ? value : null;
+        var declaredPath = AnnotationRules.PathOf(Annotations.SkuGpus);
         if (settings.Provisioning == NodeProvisioning.BringYourOwn)
         {
             if (!string.IsNullOrEmpty(instanceType))
                 errors.Forbidden(path, "nodes are not provisioned (bring your own nodes); remove instanceType and select your GPU nodes with labelSelector");
+            if (declared is not null)
+                errors.Forbidden(declaredPath, "nodes are not provisioned (bring your own nodes): their GPUs are read from their NVIDIA labels; remove the annotation");
             return;
         }
         if (string.IsNullOrWhiteSpace(instanceType))
@@ -24,13 +31,37 @@ public static class ResourceRules
             errors.Invalid(path, instanceType, $"the operator's cloud \"{settings.Cloud}\" has no SKU catalog (known: {string.Join(", ", SkuCatalog.Default.Clouds)}); fix the operator setting");
             return;
         }
-        if (SkuCatalog.Default.Find(settings.Cloud, instanceType) is null)
+
+        var closest = string.Join(", ", SkuCatalog.Default.Closest(settings.Cloud, instanceType));
+        switch (InstanceTypes.Classify(settings.Cloud, instanceType, out var sku))
         {
-            errors.NotSupported(path, instanceType,
-                $"not a GPU SKU known for {settings.Cloud}; closest: {string.Join(", ", SkuCatalog.Default.Closest(settings.Cloud, instanceType))} " +
-                $"(all: `kubectl kaito skus list --cloud {settings.Cloud}`)");
+            case InstanceTypeKind.Listed when declared is not null:
+                errors.Forbidden(declaredPath, $"the catalog knows {sku!.Name} ({Describe(sku.Shape)}); remove the annotation");
+                break;
+            case InstanceTypeKind.NotGpu:
+                errors.NotSupported(path, instanceType,
+                    $"not a GPU SKU known for {settings.Cloud}, nor named like one ({InstanceTypes.GpuSizeRule(settings.Cloud)}); closest: {closest} " +
+                    $"(all: `kubectl kaito skus list --cloud {settings.Cloud}`)");
+                if (declared is not null) errors.Forbidden(declaredPath, "describes an unlisted GPU size, and the instance type is none; fix resource.instanceType");
+                break;
+            case InstanceTypeKind.UnlistedGpu when declared is not null:
+                if (DeclaredGpus.Parse(declared, instanceType).Error is { } problem) errors.Invalid(declaredPath, declared, problem);
+                break;
+            case InstanceTypeKind.UnlistedGpu when InstanceTypes.LikelyTypoOf(settings.Cloud, instanceType) is { } meant:
+                errors.NotSupported(path, instanceType,
+                    $"not a GPU SKU known for {settings.Cloud}; did you mean {meant}? If {instanceType} is a GPU size the catalog does not list yet, " +
+                    $"declare its GPUs with annotation {Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format})");
+                break;
+            case InstanceTypeKind.UnlistedGpu:
+                warnings?.Add(
+                    $"{path} {instanceType} is not in the {settings.Cloud} GPU catalog: the GPU fit check was skipped, and the operator plans from the " +
+                    $"NVIDIA labels of its first node. To check now, declare its GPUs with annotation " +
+                    $"{Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format}); the closest listed: {closest}");
+                break;
         }
     }
+
+    static string Describe(GpuShape shape) => $"{shape.GpuCount}x{shape.PerGpuMemoryGiB:0.#}Gi/{shape.GpuModel.Replace(' ', '-')}";
 
     static string FirstSku(string cloud) =>
         SkuCatalog.Default.HasCloud(cloud) && SkuCatalog.Default.For(cloud).Count > 0 ? SkuCatalog.Default.For(cloud)[0].Name : "Standard_NC24ads_A100_v4";

@@ -16,6 +16,10 @@ public static class WorkspaceImmutability
             errors.Forbidden("tuning", (old.Tuning is null ? "tuning cannot be added" : "tuning cannot be removed") + " after creation; " + Fix);
 
         ResourceRules(updated.Resource, old.Resource, "resource", settings.Provisioning, errors);
+        var declaredBefore = Annotation(old, Annotations.SkuGpus);
+        if (declaredBefore != Annotation(updated, Annotations.SkuGpus))
+            errors.Forbidden(AnnotationRules.PathOf(Annotations.SkuGpus),
+                $"the instance type's declared GPUs decide its plan and cannot change after creation (was {declaredBefore ?? "absent"}); {Fix}");
 
         if (updated.Inference is { } inference && old.Inference is { } oldInference)
         {
@@ -44,6 +48,9 @@ public static class WorkspaceImmutability
         if (provisioning == NodeProvisioning.BringYourOwn && after.Length == 0) return; // clearing a legacy value
         errors.Forbidden($"{path}.instanceType", $"instanceType cannot change once set (was {before}); {fix}");
     }
+
+    static string? Annotation(Workspace workspace, string key) =>
+        workspace.Metadata?.Annotations?.TryGetValue(key, out var value) == true ? value : null;
 
     static void Immutable(string path, FieldErrors errors, string fix = Fix) => errors.Forbidden(path, $"field is immutable; {fix}");
 

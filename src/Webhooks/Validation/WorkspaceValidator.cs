@@ -57,7 +57,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         }
         else
         {
-            RuleGuard.Run("resource.instanceType", () => ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors));
+            RuleGuard.Run("resource.instanceType", () => ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors, old is null ? warnings : null, annotations));
             RuleGuard.Run("resource.labelSelector", () => LabelSelectorRules.Validate(resource.LabelSelector, "resource.labelSelector", Settings.AutoProvisioning, errors));
             RuleGuard.Run("resource.partition", () => PartitionRules.Validate(resource.Partition, "resource.partition", Settings, errors));
         }
