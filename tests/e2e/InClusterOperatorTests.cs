@@ -161,9 +161,11 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
 
         // 3. The new leader's container killed by the runtime (SIGKILL through containerd): the Lease moves or the
         //    restarted container resumes it; either way a live pod leads and its container restarted.
-        var containerId = (await Plane.KubectlAsync(["get", "pod", next, "-n", LocalOperator.Namespace, "-o", "jsonpath={.status.containerStatuses[0].containerID}"]))
-            .StdOut.Trim().Replace("containerd://", "", StringComparison.Ordinal);
-        Assert.NotEmpty(containerId);
+        // A replacement pod can lead before the kubelet's next status update names its container: wait for the name.
+        var containerId = await Eventually.WaitAsync(async () =>
+            (await Plane.KubectlAsync(["get", "pod", next, "-n", LocalOperator.Namespace, "-o", "jsonpath={.status.containerStatuses[0].containerID}"]))
+                .StdOut.Trim().Replace("containerd://", "", StringComparison.Ordinal) is { Length: > 0 } id ? id : null,
+            TimeSpan.FromSeconds(60), $"the kubelet to report the container of {next}");
         var restartsBefore = (await LocalOperator.PodsAsync()).Single(p => p.Name == next).RestartCount;
         var killed = await ProcessRunner.RunAsync("ctr", ["--address", "/run/kaito-node/containerd.sock", "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", containerId]);
         Assert.True(killed.Succeeded, killed.ToString());
