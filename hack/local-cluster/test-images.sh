@@ -5,7 +5,7 @@
 # Usage: test-images.sh [--no-build]        build (incremental) and push the doubles; prints the operator settings that
 #                                           name the tuning images (KEY=VALUE lines), then the model-server image
 #        test-images.sh --as IMAGE...       also publish the model-server double as each IMAGE (in $REGISTRY)
-# Also publishes what tuning Jobs run besides the trainer: the crane stand-in, Debian's curl and busybox.
+# Also publishes what tuning Jobs run besides the trainer and the operator image: the crane stand-in and busybox.
 source "$(dirname "$0")/common.sh"
 
 build=1; as=()
@@ -64,8 +64,8 @@ for adapter in phi-3-adapter falcon-7b-adapter; do
   build_image adapter "$image"; push "$image"
 done
 
-# What the tuning Job runs besides the trainer: the crane stand-in (tagged like the model server, same executable),
-# Debian's curl with the libraries it links (real, not a double) and busybox as the adapter base. The test installs
+# What the tuning Job runs besides the trainer: the crane stand-in (tagged like the model server, same executable)
+# and busybox as the adapter base (the downloader is the operator image itself, already on the node). The test installs
 # the operator with these as its tuning images (tests/e2e/RealNodeTuningTests.cs).
 crane="$REGISTRY/kaito-test-doubles/crane:${model##*:}"
 if ! has_manifest kaito-test-doubles/crane "${crane##*:}"; then
@@ -77,29 +77,11 @@ if ! has_manifest kaito-local/busybox 1.36; then
   log "test images: $shell (Debian's busybox-static)"
   build_image shell "$shell"; push "$shell"
 fi
-curl_version="$(apt-cache policy curl | awk '/Candidate:/ {print $2}' | cut -d- -f1 | tr -cd '0-9.')"
-curl_image="$REGISTRY/kaito-local/curl:${curl_version:?apt knows no curl}"
-if ! has_manifest kaito-local/curl "$curl_version"; then
-  log "test images: $curl_image (Debian's curl and the libraries it links, busybox as /bin/sh)"
-  root="$ctx/curl-root"; mkdir -p "$root" "$ctx/debs"
-  packages=($(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances curl | grep -v '^[ <]' | sort -u))
-  (cd "$ctx/debs" && apt-get download -qq "${packages[@]}" >"$LOG_DIR/test-image-curl.log" 2>&1) \
-    || { cat "$LOG_DIR/test-image-curl.log" >&2; die "apt-get download of curl and its libraries failed"; }
-  for deb in "$ctx"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
-  rm -rf "$root"/usr/share/{doc,man,lintian,locale,info}
-  mkdir -p "$root/bin" "$root/tmp"; chmod 1777 "$root/tmp"; cp /bin/busybox "$root/bin/busybox"
-  for applet in sh ls cat mkdir cp; do ln -sf busybox "$root/bin/$applet"; done
-  tar -C "$root" -c . | node_docker import -c 'ENV PATH=/usr/bin:/bin' -c 'LABEL sh.kaito.local-build="true"' - "$curl_image" >/dev/null \
-    || die "docker import of $curl_image failed"
-  push "$curl_image"
-fi
-
 for image in "${as[@]}"; do
   node_docker tag "$model" "$image" && push "$image"
   # The kubelet pulls IfNotPresent: a copy of an older double under the same name must not be reused.
   node_ctr images rm "$image" >/dev/null 2>&1 || true
 done
-echo "KAITO_TUNING_DOWNLOADER_IMAGE=$curl_image"
 echo "KAITO_TUNING_PUSHER_IMAGE=$crane"
 echo "KAITO_ADAPTER_BASE_IMAGE=$shell"
 echo "KAITO_INSECURE_REGISTRIES=$REGISTRY"

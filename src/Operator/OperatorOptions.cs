@@ -155,7 +155,7 @@ public sealed partial record OperatorOptions(
         return options;
     }
 
-    /// <summary>--tuning-downloader-image, --tuning-pusher-image, --adapter-base-image and --insecure-registries.</summary>
+    /// <summary>--tuning-downloader-image, --tuning-pusher-image, --adapter-base-image, --insecure-registries and --download-allowed-networks.</summary>
     static Kaito.Reconcilers.Manifests.TuningImages TuningImageOptions(IConfiguration config, List<string> errors)
     {
         string Image(string key, string fallback)
@@ -171,11 +171,18 @@ public sealed partial record OperatorOptions(
             if (host.Contains('/', StringComparison.Ordinal) || RegistryProblem(host) is not null)
                 errors.Add($"--insecure-registries: \"{host}\" is not a registry host; list host or host:port names, comma-separated, e.g. registry.local:5000");
         }
+        var allowed = (config["download-allowed-networks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var network in allowed)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+                errors.Add($"--download-allowed-networks: \"{network}\" is not a network; list CIDRs, comma-separated, e.g. 10.20.0.0/16");
+        }
         return new Kaito.Reconcilers.Manifests.TuningImages(
             Image("tuning-downloader-image", defaults.Downloader),
             Image("tuning-pusher-image", defaults.Pusher),
             Image("adapter-base-image", defaults.AdapterBase),
-            insecure);
+            insecure,
+            allowed);
     }
 
     /// <summary>Why a registry (host[:port][/path], e.g. myregistry.example.com:5000/kaito) cannot prefix image names, or null.</summary>

@@ -14,6 +14,15 @@ public class TuningImageOptionsTests
         var images = Parse().TuningImages!;
         Assert.Equal((TuningImages.DefaultDownloader, TuningImages.DefaultPusher, TuningImages.DefaultAdapterBase), (images.Downloader, images.Pusher, images.AdapterBase));
         Assert.Empty(images.InsecureRegistries!);
+        Assert.Empty(images.DownloadAllowedNetworks!);
+    }
+
+    [Fact]
+    public void Download_allowed_networks_are_cidrs_and_anything_else_stops_the_operator_naming_the_flag()
+    {
+        Assert.Equal(["10.20.0.0/16", "fd00::/8"], Parse("--download-allowed-networks", "10.20.0.0/16, fd00::/8").TuningImages!.DownloadAllowedNetworks);
+        var error = Assert.Throws<OptionsException>(() => Parse("--download-allowed-networks", "10.20.0.0/16,storage.internal"));
+        Assert.Contains("--download-allowed-networks: \"storage.internal\" is not a network", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,10 +48,13 @@ public class TuningManifestsTests
         var ws = Tuning();
         var init = Assert.Single(TuningManifests.Build(ws, Plan()).Job.Spec.Template.Spec.InitContainers);
         Assert.Equal("data-downloader", init.Name);
-        var script = init.Command[2];
-        foreach (var url in ws.Tuning!.Input!.Urls!) Assert.Contains(url, script, StringComparison.Ordinal);
-        Assert.Equal(["train.parquet", "1-train.parquet", "data-2"], TuningData.FileNames(ws.Tuning.Input.Urls));
-        Assert.Contains("-o /mnt/data/train.parquet ", script, StringComparison.Ordinal);
+        var files = TuningData.FileNames(ws.Tuning!.Input!.Urls!);
+        Assert.Equal(["train.parquet", "1-train.parquet", "data-2"], files);
+        Assert.Equal(["/app/kaito-operator", "fetch", "--dir", "/mnt/data", .. ws.Tuning.Input.Urls!.Zip(files).SelectMany(p => new[] { p.First, p.Second })], init.Command);
+        Assert.Equal(TuningImages.DefaultDownloader, init.Image);
+
+        var allowed = TuningManifests.Build(ws, Plan(), TuningImages.Default with { DownloadAllowedNetworks = ["10.20.0.0/16", "fd00::/8"] }).Job.Spec.Template.Spec.InitContainers[0];
+        Assert.Equal(["--allow", "10.20.0.0/16", "--allow", "fd00::/8"], allowed.Command.Skip(4).Take(4));
         Assert.Contains(init.VolumeMounts, m => m.MountPath == "/mnt/data");
     }
 

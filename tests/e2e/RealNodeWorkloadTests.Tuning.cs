@@ -11,7 +11,7 @@ using Kaito.Testing;
 namespace Kaito.E2E.Tests;
 
 /// <summary>
-/// The QLoRA quick start on the real node: its parquet fetched by the downloader (Debian's curl) from a data server on
+/// The QLoRA quick start on the real node: its parquet fetched by the downloader (the operator image's guarded `fetch`) from a data server on
 /// the test network, the trainer double writing an adapter from it, the pusher (the crane stand-in) pushing it to the
 /// local registry, which the test reads back through the registry API; then the pushed adapter served by an inference
 /// Workspace, through the adapter init container that runs the pushed image.
@@ -56,12 +56,12 @@ public sealed partial class RealNodeWorkloadTests
             await PublishDoubleAsAsync(new ModelImages(PresetRegistry).For(preset));
             output.WriteLine($"{TuningExample}: the real node is a {sku.Name}; data at {workspace["tuning"]!["input"]!["urls"]![0]}; adapter to {adapterImage}");
 
-            // A dataset URL the server does not have: the downloader's curl fails, and status says so with the pod.
+            // A dataset URL the server does not have: the downloader fails (HTTP 404, exit 1), and status says so with the pod.
             var real = workspace["tuning"]!["input"]!["urls"]!.DeepClone();
             workspace["tuning"]!["input"]!["urls"] = new JsonArray($"http://{RealGpuNode.Address}:{port}/missing/train.parquet");
             await ApplyAsync(workspace);
             var failure = await WorkspaceConditionAsync(ns.Name, name, "WorkspaceSucceeded", "TuningJobFailed");
-            Assert.Contains("init container data-downloader exited with code 22", failure, StringComparison.Ordinal);
+            Assert.Contains("init container data-downloader exited with code 1", failure, StringComparison.Ordinal);
             await DeleteAndWaitAsync(ns.Name, name);
             workspace["tuning"]!["input"]!["urls"] = real;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
 
@@ -23,18 +22,14 @@ public static class TuningData
         if (input?.Urls is { Count: > 0 } urls)
         {
             var files = FileNames(urls);
-            var script = new StringBuilder("set -e\n");
-            for (var i = 0; i < urls.Count; i++)
-            {
-                script.Append("curl -fSL --retry 3 -o ")
-                    .Append(ShellQuoting.Quote($"{ManifestConstants.DataPath}/{files[i]}"))
-                    .Append(' ').Append(ShellQuoting.Quote(urls[i])).Append('\n');
-            }
+            var command = new List<string> { TuningImages.DownloaderExecutable, "fetch", "--dir", ManifestConstants.DataPath };
+            foreach (var network in images.DownloadAllowedNetworks ?? []) command.AddRange(["--allow", network]);
+            for (var i = 0; i < urls.Count; i++) command.AddRange([urls[i], files[i]]);
             return new V1Container
             {
                 Name = DownloaderName,
                 Image = images.Downloader,
-                Command = ["/bin/sh", "-c", script.ToString()],
+                Command = command,
                 VolumeMounts = [mount],
             };
         }

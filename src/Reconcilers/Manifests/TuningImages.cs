@@ -4,18 +4,25 @@ namespace Kaito.Reconcilers.Manifests;
 /// The images a tuning Job runs besides the trainer (overridable for private and air-gapped registries), and the
 /// registries the adapter pusher may reach over plain HTTP or without verifying their certificate.
 /// </summary>
-/// <param name="Downloader">Runs `curl` from a POSIX shell (/bin/sh): fetches tuning.input.urls.</param>
+/// <param name="Downloader">The operator's own image (or a mirror of it): its <c>fetch</c> command downloads tuning.input.urls,
+/// resolving each name, refusing internal addresses and checking every redirect (src/Operator/Fetch).</param>
 /// <param name="Pusher">Runs `crane` from /busybox/sh (crane's debug image layout): pushes the adapter image.</param>
 /// <param name="AdapterBase">The base the adapter layer is appended to; it must carry /bin/sh, mkdir and cp, which the
 /// inference adapter init container runs.</param>
 /// <param name="InsecureRegistries">Registry hosts (host or host:port) the pusher reaches with `crane --insecure`.</param>
+/// <param name="DownloadAllowedNetworks">Internal networks (CIDR) the downloader may reach anyway, such as a private storage endpoint.</param>
 public sealed record TuningImages(
     string Downloader = TuningImages.DefaultDownloader,
     string Pusher = TuningImages.DefaultPusher,
     string AdapterBase = TuningImages.DefaultAdapterBase,
-    IReadOnlyList<string>? InsecureRegistries = null)
+    IReadOnlyList<string>? InsecureRegistries = null,
+    IReadOnlyList<string>? DownloadAllowedNetworks = null)
 {
-    public const string DefaultDownloader = "curlimages/curl:8.11.1";
+    /// <summary>The released operator image; the chart passes the image it installs.</summary>
+    public const string DefaultDownloader = "ghcr.io/kaito-dotnet/kaito-operator:0.1.0";
+
+    /// <summary>Where the operator's executable is in its image (Dockerfile).</summary>
+    public const string DownloaderExecutable = "/app/kaito-operator";
     public const string DefaultPusher = "gcr.io/go-containerregistry/crane:debug";
     public const string DefaultAdapterBase = "busybox:1.36";
 
