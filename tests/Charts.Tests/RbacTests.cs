@@ -95,6 +95,7 @@ public sealed partial class RbacTests
         new("CoreV1.ReadNamespacedConfigMap", Chart.Both, C("", "configmaps", "get"), "webhook ConfigMap checks; training ConfigMap"),
         new("CoreV1.DeleteNamespacedConfigMap", Chart.RAGEngine, C("", "configmaps", "delete"), "default guardrails no longer wanted"),
         new("BatchV1.CreateNamespacedJob", Chart.Workspace, C("batch", "jobs", "create"), "tuning Job"),
+        new("NetworkingV1.PatchNamespacedNetworkPolicy", Chart.Workspace, C("networking.k8s.io", "networkpolicies", "patch", "create"), "a downloading tuning pod's egress policy (server-side apply)"),
         new("CoreV1.CreateNamespacedEvent", Chart.Both, C("", "events", "create"), "events"),
         new("CoordinationV1.ReadNamespacedLease", Chart.Both, Named(true, "coordination.k8s.io", "leases", "get"), "leader election"),
         new("CoordinationV1.CreateNamespacedLease", Chart.Both, Named(true, "coordination.k8s.io", "leases", "create"), "leader election"),

@@ -88,6 +88,7 @@ static class Fixtures
         {
             var tuning = TuningManifests.Build(workspace, plan);
             if (tuning.TrainingConfig is not null) documents.Add(tuning.TrainingConfig);
+            if (tuning.EgressPolicy is not null) documents.Add(tuning.EgressPolicy);
             documents.Add(tuning.Job);
         }
         else

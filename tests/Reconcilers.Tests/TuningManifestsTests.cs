@@ -52,10 +52,32 @@ public class TuningManifestsTests
         Assert.Equal(["train.parquet", "1-train.parquet", "data-2"], files);
         Assert.Equal(["/app/kaito-operator", "fetch", "--dir", "/mnt/data", .. ws.Tuning.Input.Urls!.Zip(files).SelectMany(p => new[] { p.First, p.Second })], init.Command);
         Assert.Equal(TuningImages.DefaultDownloader, init.Image);
+        Assert.Contains(init.VolumeMounts, m => m.MountPath == "/mnt/data");
 
         var allowed = TuningManifests.Build(ws, Plan(), TuningImages.Default with { DownloadAllowedNetworks = ["10.20.0.0/16", "fd00::/8"] }).Job.Spec.Template.Spec.InitContainers[0];
         Assert.Equal(["--allow", "10.20.0.0/16", "--allow", "fd00::/8"], allowed.Command.Skip(4).Take(4));
-        Assert.Contains(init.VolumeMounts, m => m.MountPath == "/mnt/data");
+    }
+
+    [Fact]
+    public void Url_input_gets_an_egress_policy_that_allows_dns_public_addresses_and_the_allowed_networks_only()
+    {
+        var ws = Tuning();
+        var policy = TuningManifests.Build(ws, Plan(), TuningImages.Default with { DownloadAllowedNetworks = ["10.20.0.0/16"] }).EgressPolicy!;
+        Assert.Equal("tune-download-egress", policy.Metadata.Name);
+        Assert.Equal(ws.Metadata.Name, Assert.Single(policy.Metadata.OwnerReferences).Name);
+        Assert.Equal(["Egress"], policy.Spec.PolicyTypes);
+        var (dns, pub, allowed) = (policy.Spec.Egress[0], policy.Spec.Egress[1], policy.Spec.Egress[2]);
+        Assert.Equal("kube-dns", Assert.Single(dns.To).PodSelector.MatchLabels["k8s-app"]);
+        Assert.Equal(["UDP:53", "TCP:53"], dns.Ports.Select(p => $"{p.Protocol}:{p.Port}"));
+        var v4 = pub.To[0].IpBlock;
+        Assert.Equal("0.0.0.0/0", v4.Cidr);
+        foreach (var inside in new[] { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8", "100.64.0.0/10" })
+            Assert.Contains(inside, v4.Except);
+        Assert.Equal("::/0", pub.To[1].IpBlock.Cidr);
+        Assert.Contains("fc00::/7", pub.To[1].IpBlock.Except);
+        Assert.Equal("10.20.0.0/16", Assert.Single(allowed.To).IpBlock.Cidr);
+
+        Assert.Null(TuningManifests.Build(Tuning(input: new DataSource { Image = "registry.example/data:1" }), Plan()).EgressPolicy);
     }
 
     [Fact]

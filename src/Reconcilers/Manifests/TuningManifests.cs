@@ -4,8 +4,11 @@ using Kaito.Api.V1Beta1;
 
 namespace Kaito.Reconcilers.Manifests;
 
-/// <summary>The children of a tuning Workspace: the Job and, when tuning.config is empty, the default training ConfigMap.</summary>
-public sealed record TuningWorkload(V1Job Job, V1ConfigMap? TrainingConfig);
+/// <summary>
+/// The children of a tuning Workspace: the Job; when tuning.config is empty, the default training ConfigMap; when the
+/// input is URLs, the NetworkPolicy that keeps the downloading pod's egress public (<see cref="DownloadEgressPolicy"/>).
+/// </summary>
+public sealed record TuningWorkload(V1Job Job, V1ConfigMap? TrainingConfig, V1NetworkPolicy? EgressPolicy = null);
 
 /// <summary>
 /// Builds the fine-tuning Job (docs/inference-workload.md, "Tuning Job"). backoffLimit is 0: a failed run is almost
@@ -112,7 +115,8 @@ public static class TuningManifests
                 },
             },
         };
-        return new TuningWorkload(job, trainingConfig);
+        var egress = tuning.Input?.Urls is { Count: > 0 } ? DownloadEgressPolicy.Build(workspace, plan.Revision, images) : null;
+        return new TuningWorkload(job, trainingConfig, egress);
     }
 
     /// <summary>

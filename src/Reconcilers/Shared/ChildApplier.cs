@@ -67,6 +67,8 @@ public sealed class ChildApplier(IKubernetes client)
             client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: ReconcilerSettings.FieldManager, force: true, cancellationToken: ct)),
         [typeof(V1ConfigMap)] = new("v1", "ConfigMap", (client, patch, name, ns, ct) =>
             client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, ns, fieldManager: ReconcilerSettings.FieldManager, force: true, cancellationToken: ct)),
+        [typeof(V1NetworkPolicy)] = new("networking.k8s.io/v1", "NetworkPolicy", (client, patch, name, ns, ct) =>
+            client.NetworkingV1.PatchNamespacedNetworkPolicyAsync(patch, name, ns, fieldManager: ReconcilerSettings.FieldManager, force: true, cancellationToken: ct)),
     };
 
     /// <summary>Deletes a ConfigMap that is no longer wanted; false when it was already gone.</summary>

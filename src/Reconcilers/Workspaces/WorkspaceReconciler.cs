@@ -211,6 +211,8 @@ public sealed partial class WorkspaceReconciler(
         var resultsDir = live is null && workspace.Tuning?.Config is { Length: > 0 } userConfig ? await ResultsDirAsync(workspace, userConfig, ct) : null;
         var desired = TuningManifests.Build(workspace, plan, settings.Tuning, resultsDir);
         if (desired.TrainingConfig is { } config) await applier.ApplyAsync(config, ct);
+        // The downloader runs once, as the Job's pod starts: the policy must exist before, and is not needed after.
+        if (live is null && desired.EgressPolicy is { } egress) await applier.ApplyAsync(egress, null, ct);
         if (await applier.EnsureJobAsync(desired.Job, live, ct))
             await Events.NormalAsync(workspace, "TuningJobCreated", $"created tuning Job {desired.Job.Metadata.Name}", ct);
         var pods = live?.Status?.Succeeded > 0 ? [] : caches.Pods.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);

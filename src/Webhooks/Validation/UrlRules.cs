@@ -109,6 +109,7 @@ public static class UrlRules
                 || (b[0] == 172 && (b[1] & 0xF0) == 16)       // 172.16/12
                 || (b[0] == 192 && b[1] == 168)               // 192.168/16
                 || (b[0] == 169 && b[1] == 254)               // link-local, cloud metadata
+                || (b[0] == 100 && (b[1] & 0xC0) == 64)       // 100.64/10, shared address space (some CNIs' pod networks)
                 || b[0] >= 224;                               // multicast, reserved, broadcast
         }
         if (address.AddressFamily == AddressFamily.InterNetworkV6)

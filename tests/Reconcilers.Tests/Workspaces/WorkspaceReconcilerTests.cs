@@ -214,4 +214,38 @@ public sealed class WorkspaceReconcilerTests
         Assert.Equal(reason, actual);
         Assert.Equal(state, ws.Status!.State);
     }
+
+    [Fact]
+    public async Task A_tuning_job_that_downloads_urls_gets_its_egress_policy_before_the_job_and_only_then()
+    {
+        var world = new WorkspaceWorld();
+        var ws = Fixtures.Inference();
+        ws.Tuning = new TuningSpec
+        {
+            Preset = ws.Inference!.Preset, Method = "qlora",
+            Input = new DataSource { Urls = ["https://example.com/data.parquet"] },
+            Output = new DataDestination { Image = "registry.example.com/adapter:1", ImagePushSecret = "push" },
+        };
+        ws.Inference = null;
+        world.Add(ws);
+        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
+
+        await world.ReconcileAsync(ws);
+
+        const string PolicyPath = "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies/ws1-download-egress";
+        var writes = world.Api.Writes.ToList();
+        var policy = writes.FindIndex(r => r.Method == "PATCH" && r.Path == PolicyPath);
+        var job = writes.FindIndex(r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal));
+        Assert.InRange(policy, 0, job - 1);
+        var applied = KubernetesJson.Deserialize<V1NetworkPolicy>(writes[policy].Body);
+        Assert.Equal(["Egress"], applied.Spec.PolicyTypes);
+        Assert.Equal("ws1", applied.Spec.PodSelector.MatchLabels["kaito.sh/workspace"]);
+
+        // Once the Job exists its pod has started (or will, with the policy in place): no further writes of the policy.
+        world.Jobs.Put(KubernetesJson.Deserialize<V1Job>(writes[job].Body));
+        world.Observe(ws);
+        world.Api.Requests.Clear();
+        await world.ReconcileAsync(ws);
+        Assert.DoesNotContain(world.Api.Requests, r => r.Path == PolicyPath);
+    }
 }
