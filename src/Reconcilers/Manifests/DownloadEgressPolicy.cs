@@ -17,8 +17,11 @@ public static class DownloadEgressPolicy
     public static readonly IReadOnlyList<string> DeniedIPv4 =
         ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"];
 
-    /// <summary>Unique local, link-local, loopback, IPv4-mapped (the IPv4 ranges again) and multicast.</summary>
-    public static readonly IReadOnlyList<string> DeniedIPv6 = ["::1/128", "::ffff:0:0/96", "fc00::/7", "fe80::/10", "ff00::/8"];
+    /// <summary>
+    /// Loopback, unique local, link-local and multicast. Not the IPv4-mapped ::ffff:0:0/96: the API server reads it as an
+    /// IPv4 range and refuses it as outside ::/0 (and such addresses never appear on the wire).
+    /// </summary>
+    public static readonly IReadOnlyList<string> DeniedIPv6 = ["::1/128", "fc00::/7", "fe80::/10", "ff00::/8"];
 
     public static V1NetworkPolicy Build(Workspace workspace, long revision, TuningImages images)
     {

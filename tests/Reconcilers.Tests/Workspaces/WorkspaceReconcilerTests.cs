@@ -186,10 +186,8 @@ public sealed class WorkspaceReconcilerTests
         Assert.Contains("not retried until the Workspace changes", ws.Status!.Conditions!.Single(c => c.Type == ConditionTypes.InferenceReady).Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(1, 0, "True", "TuningJobSucceeded", WorkspaceStates.Succeeded)]
-    [InlineData(0, 1, "False", "TuningJobFailed", WorkspaceStates.Failed)]
-    public async Task A_tuning_job_that_ends_decides_the_workspace(int succeeded, int failed, string status, string reason, string state)
+    /// <summary>A QLoRA Workspace whose input is a URL and whose output is an image, its GPU node ready.</summary>
+    static (WorkspaceWorld World, Workspace Workspace) TuningFromUrlsOnAReadyNode()
     {
         var world = new WorkspaceWorld();
         var ws = Fixtures.Inference();
@@ -202,6 +200,15 @@ public sealed class WorkspaceReconcilerTests
         ws.Inference = null;
         world.Add(ws);
         world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
+        return (world, ws);
+    }
+
+    [Theory]
+    [InlineData(1, 0, "True", "TuningJobSucceeded", WorkspaceStates.Succeeded)]
+    [InlineData(0, 1, "False", "TuningJobFailed", WorkspaceStates.Failed)]
+    public async Task A_tuning_job_that_ends_decides_the_workspace(int succeeded, int failed, string status, string reason, string state)
+    {
+        var (world, ws) = TuningFromUrlsOnAReadyNode();
         await world.ReconcileAsync(ws);
         var job = KubernetesJson.Deserialize<V1Job>(Assert.Single(world.Api.Writes, r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal)).Body);
 
@@ -218,17 +225,7 @@ public sealed class WorkspaceReconcilerTests
     [Fact]
     public async Task A_tuning_job_that_downloads_urls_gets_its_egress_policy_before_the_job_and_only_then()
     {
-        var world = new WorkspaceWorld();
-        var ws = Fixtures.Inference();
-        ws.Tuning = new TuningSpec
-        {
-            Preset = ws.Inference!.Preset, Method = "qlora",
-            Input = new DataSource { Urls = ["https://example.com/data.parquet"] },
-            Output = new DataDestination { Image = "registry.example.com/adapter:1", ImagePushSecret = "push" },
-        };
-        ws.Inference = null;
-        world.Add(ws);
-        world.ProvisionNode(NodeClaimManifests.Build(ws, Sku, 0, "azure", null), Sku);
+        var (world, ws) = TuningFromUrlsOnAReadyNode();
 
         await world.ReconcileAsync(ws);
 
