@@ -75,7 +75,7 @@ public static class WorkspaceSemantics
         if (sku is not null) return new InstanceTypeShape(kind, sku.Shape, sku, null);
         if (kind == InstanceTypeKind.NotGpu) return new InstanceTypeShape(kind, null, null, null);
         var (declared, error) = DeclaredGpus.Read(annotations, instanceType);
-        if (error is not null) return new InstanceTypeShape(kind, null, null, $"{Annotations.SkuGpus} {error}");
+        if (error is not null) return new InstanceTypeShape(kind, null, null, error);
         if (declared is not null) return new InstanceTypeShape(kind, declared, null, null);
         if (provisionedNode is null) return new InstanceTypeShape(kind, null, null, null);
         var read = NodeShape(provisionedNode);
@@ -99,6 +99,7 @@ public static class WorkspaceSemantics
 /// <summary>
 /// An instance type's GPU shape as <see cref="WorkspaceSemantics.ShapeOf"/> found it. <see cref="Pending"/>: an unlisted GPU size
 /// whose first node has not reported its GPUs yet (<paramref name="NodeNote"/> says why, once the node exists).
+/// <paramref name="AnnotationError"/>: what is wrong with the kaito.sh/sku-gpus value of an unlisted GPU size.
 /// </summary>
 public sealed record InstanceTypeShape(InstanceTypeKind Kind, GpuShape? Shape, GpuSku? Sku, string? AnnotationError, string? NodeNote = null)
 {

@@ -43,12 +43,6 @@ public sealed class HelmInstallTests : IAsyncLifetime
         Assert.True(restarted.Succeeded, "restarting the local operator failed: " + restarted);
     }
 
-    async Task<ProcessResult> Kubectl(params string[] args)
-    {
-        var result = await plane.KubectlAsync(args);
-        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)}:\n{result}");
-        return result;
-    }
 
     async Task<ProcessResult> HelmOk(params string[] args)
     {
@@ -65,8 +59,8 @@ public sealed class HelmInstallTests : IAsyncLifetime
             var name = (await plane.KubectlAsync(["get", "serviceaccount", release, "-n", ns, "-o", "jsonpath={.secrets[0].name}"])).StdOut.Trim();
             return name.Length > 0 ? name : null;
         }, TimeSpan.FromSeconds(60), $"the token Secret of ServiceAccount {release}");
-        var token = Encoding.UTF8.GetString(Convert.FromBase64String((await Kubectl("get", "secret", secret, "-n", ns, "-o", "jsonpath={.data.token}")).StdOut.Trim()));
-        var server = (await Kubectl("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")).StdOut.Trim();
+        var token = Encoding.UTF8.GetString(Convert.FromBase64String((await plane.KubectlOkAsync("get", "secret", secret, "-n", ns, "-o", "jsonpath={.data.token}")).StdOut.Trim()));
+        var server = (await plane.KubectlOkAsync("config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}")).StdOut.Trim();
         var path = Path.Combine(Path.GetTempPath(), $"kaito-{release}.kubeconfig");
         var ca = RepositoryPaths.Combine(".local", "pki", "ca.crt");
         await File.WriteAllTextAsync(path, $$"""
@@ -138,15 +132,15 @@ public sealed class HelmInstallTests : IAsyncLifetime
 
         // The operators, on nothing but their ServiceAccounts' permissions, reconcile a Workspace and a RAGEngine.
         var apps = $"kaito-helm-apps-{suffix}";
-        await Kubectl("create", "namespace", apps);
-        await Kubectl("apply", "-n", apps, "-f", RepositoryPaths.Combine("examples/inference/kaito_workspace_phi_3.yaml"));
-        await Kubectl("apply", "-n", apps, "-f", RepositoryPaths.Combine("examples/RAG/kaito_ragengine_remote_embedding.yaml"));
-        await Kubectl("wait", "-n", apps, "--for=condition=WorkspaceSucceeded", "--timeout=100s", "workspace/workspace-phi-3-mini");
-        await Kubectl("wait", "-n", apps, "--for=condition=RAGEngineSucceeded", "--timeout=100s", "ragengine/ragengine-remote-embedding");
-        await Kubectl("get", "deployment,service", "-n", apps, "workspace-phi-3-mini", "ragengine-remote-embedding");
+        await plane.KubectlOkAsync("create", "namespace", apps);
+        await plane.KubectlOkAsync("apply", "-n", apps, "-f", RepositoryPaths.Combine("examples/inference/kaito_workspace_phi_3.yaml"));
+        await plane.KubectlOkAsync("apply", "-n", apps, "-f", RepositoryPaths.Combine("examples/RAG/kaito_ragengine_remote_embedding.yaml"));
+        await plane.KubectlOkAsync("wait", "-n", apps, "--for=condition=WorkspaceSucceeded", "--timeout=100s", "workspace/workspace-phi-3-mini");
+        await plane.KubectlOkAsync("wait", "-n", apps, "--for=condition=RAGEngineSucceeded", "--timeout=100s", "ragengine/ragengine-remote-embedding");
+        await plane.KubectlOkAsync("get", "deployment,service", "-n", apps, "workspace-phi-3-mini", "ragengine-remote-embedding");
         lock (wsLog) Assert.DoesNotContain("forbidden", wsLog.ToString(), StringComparison.OrdinalIgnoreCase);
         lock (ragLog) Assert.DoesNotContain("forbidden", ragLog.ToString(), StringComparison.OrdinalIgnoreCase);
-        var defaulted = await Kubectl("get", "workspace", "workspace-phi-3-mini", "-n", apps, "-o", "jsonpath={.inference.preset.accessMode}");
+        var defaulted = await plane.KubectlOkAsync("get", "workspace", "workspace-phi-3-mini", "-n", apps, "-o", "jsonpath={.inference.preset.accessMode}");
         Assert.Equal("public", defaulted.StdOut.Trim());   // the chart's mutating webhook ran
 
         // helm upgrade re-renders the webhook configurations; admission must keep working (the CA stays injected).
@@ -161,11 +155,11 @@ public sealed class HelmInstallTests : IAsyncLifetime
             """);
         Assert.False(denied.Succeeded, "an invalid Workspace was accepted after helm upgrade");
         Assert.Contains("resource.instanceType", denied.StdErr, StringComparison.Ordinal);
-        var timeout = await Kubectl("get", "validatingwebhookconfiguration", $"{Workspace}-validating-webhooks", "-o", "jsonpath={.webhooks[0].timeoutSeconds}");
+        var timeout = await plane.KubectlOkAsync("get", "validatingwebhookconfiguration", $"{Workspace}-validating-webhooks", "-o", "jsonpath={.webhooks[0].timeoutSeconds}");
         Assert.Equal("15", timeout.StdOut.Trim());
 
         // helm uninstall removes every object the charts installed, cluster-scoped ones included.
-        await Kubectl("delete", "namespace", apps, "--timeout=180s");
+        await plane.KubectlOkAsync("delete", "namespace", apps, "--timeout=180s");
         await HelmOk("uninstall", Workspace, "-n", ns);
         await HelmOk("uninstall", Rag, "-n", ns);
         foreach (var release in new[] { Workspace, Rag })

@@ -145,6 +145,16 @@ public sealed class ControlPlane
     public Task<ProcessResult> KubectlAsync(IEnumerable<string> arguments, string? stdin = null) =>
         ProcessRunner.RunAsync("kubectl", ["--kubeconfig", KubeconfigPath, .. arguments], stdin);
 
+    /// <summary><see cref="KubectlAsync"/> that fails the test, with kubectl's output, when kubectl fails.</summary>
+    public Task<ProcessResult> KubectlOkAsync(params string[] arguments) => KubectlOkAsync(arguments, null);
+
+    public async Task<ProcessResult> KubectlOkAsync(IEnumerable<string> arguments, string? stdin)
+    {
+        var result = await KubectlAsync(arguments, stdin);
+        Xunit.Assert.True(result.Succeeded, $"kubectl {string.Join(' ', arguments)} failed:\n{result}");
+        return result;
+    }
+
     /// <summary>A fresh namespace for one test; deleted (without waiting) when disposed.</summary>
     public async Task<TestNamespace> CreateNamespaceAsync(string prefix, bool admission = true)
     {

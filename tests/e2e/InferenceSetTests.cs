@@ -21,12 +21,6 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    async Task<ProcessResult> Kubectl(params string[] args)
-    {
-        var result = await Plane.KubectlAsync(args);
-        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)} failed:\n{result}");
-        return result;
-    }
 
     /// <summary>The example, with the cool-down and replicas given.</summary>
     async Task ApplyAsync(string ns, int replicas, string cooldown = "0s", string? templateLabel = null)
@@ -66,10 +60,10 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         var names = (await ChildrenAsync(ns.Name)).Select(w => w!["metadata"]!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal([$"{Set}-0", $"{Set}-1"], names);
         Assert.Equal(2, await NodeClaimsAsync(ns.Name));
-        var columns = (await Kubectl("get", "is", Set, "-n", ns.Name)).StdOut;
+        var columns = (await Plane.KubectlOkAsync("get", "is", Set, "-n", ns.Name)).StdOut;
         Assert.Matches(@"REPLICAS\s+READYREPLICAS", columns);
 
-        await Kubectl("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=0");
+        await Plane.KubectlOkAsync("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=0");
         await Eventually.WaitAsync(async () => (await ChildrenAsync(ns.Name)).Count == 0 && await NodeClaimsAsync(ns.Name) == 0,
             TimeSpan.FromMinutes(3), "no Workspace and no NodeClaim left at replicas 0");
         var zero = await Eventually.WaitAsync(async () =>
@@ -79,7 +73,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         }, TimeSpan.FromSeconds(60), "Ready to say ScaledToZero");
         Assert.Equal(0, zero["status"]!["replicas"]!.GetValue<int>());
 
-        await Kubectl("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=1");
+        await Plane.KubectlOkAsync("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=1");
         await WaitReadyAsync(ns.Name, 1);
         var set = await SetAsync(ns.Name);
         var coldStart = set["status"]!["lastColdStartSeconds"]!.GetValue<double>();
@@ -97,7 +91,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         await WaitReadyAsync(ns.Name, 2);
         var uids = (await ChildrenAsync(ns.Name)).Select(w => w!["metadata"]!["uid"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
 
-        await Kubectl("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=1");
+        await Plane.KubectlOkAsync("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=1");
         var cooling = await Eventually.WaitAsync(async () =>
         {
             var set = await SetAsync(ns.Name);
@@ -106,7 +100,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         Assert.NotNull(cooling["status"]!["scaleDownPendingSince"]);
         Assert.Equal(2, (await ChildrenAsync(ns.Name)).Count);
 
-        await Kubectl("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=2");
+        await Plane.KubectlOkAsync("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=2");
         await WaitReadyAsync(ns.Name, 2);
         var after = (await ChildrenAsync(ns.Name)).Select(w => w!["metadata"]!["uid"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(uids, after);
@@ -147,7 +141,7 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
         await ApplyAsync(ns.Name, replicas: 1);
         await WaitReadyAsync(ns.Name, 1);
 
-        var scale = JsonNode.Parse((await Kubectl("get", "--raw", $"/apis/kaito.sh/v1beta1/namespaces/{ns.Name}/inferencesets/{Set}/scale")).StdOut)!;
+        var scale = JsonNode.Parse((await Plane.KubectlOkAsync("get", "--raw", $"/apis/kaito.sh/v1beta1/namespaces/{ns.Name}/inferencesets/{Set}/scale")).StdOut)!;
         Assert.Equal(1, scale["spec"]!["replicas"]!.GetValue<int>());
         Assert.Equal($"inferenceset.kaito.sh/created-by={Set}", scale["status"]!["selector"]!.GetValue<string>());
 
@@ -173,12 +167,12 @@ public sealed class InferenceSetTests(ControlPlaneFixture fixture, ITestOutputHe
             return status?["currentReplicas"]?.GetValue<int>() == 1 && (status["conditions"] as JsonArray)?.Any(c => c?["type"]?.GetValue<string>() == "AbleToScale"
                 && c["status"]?.GetValue<string>() == "True" && c["reason"]?.GetValue<string>() == "SucceededGetScale") == true;
         }, TimeSpan.FromMinutes(2), "the autoscaler to get the InferenceSet's scale (AbleToScale SucceededGetScale)");
-        await Kubectl("delete", "hpa", Set, "-n", ns.Name);
+        await Plane.KubectlOkAsync("delete", "hpa", Set, "-n", ns.Name);
 
         // What an autoscaler does: write spec.replicas through the scale subresource (kubectl scale goes through it too).
-        await Kubectl("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=2");
+        await Plane.KubectlOkAsync("scale", "inferenceset", Set, "-n", ns.Name, "--replicas=2");
         await WaitReadyAsync(ns.Name, 2);
-        scale = JsonNode.Parse((await Kubectl("get", "--raw", $"/apis/kaito.sh/v1beta1/namespaces/{ns.Name}/inferencesets/{Set}/scale")).StdOut)!;
+        scale = JsonNode.Parse((await Plane.KubectlOkAsync("get", "--raw", $"/apis/kaito.sh/v1beta1/namespaces/{ns.Name}/inferencesets/{Set}/scale")).StdOut)!;
         Assert.Equal(2, scale["status"]!["replicas"]!.GetValue<int>());
     }
 

@@ -19,12 +19,6 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    async Task<ProcessResult> Kubectl(params string[] args)
-    {
-        var result = await Plane.KubectlAsync(args);
-        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)} failed:\n{result}");
-        return result;
-    }
 
     /// <summary>
     /// `kubectl apply -f example`. On a bring-your-own GPU cluster (KAITO_E2E_BYO_LABEL=key=value, set by hack/e2e-k3d.sh)
@@ -63,7 +57,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     async Task<Dictionary<string, string>> Columns(string ns, string kind, string name)
     {
         // Columns are aligned under their headers and may be empty (JOBSTARTED of an inference Workspace), so cut by position.
-        var lines = (await Kubectl("get", kind, name, "-n", ns)).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await Plane.KubectlOkAsync("get", kind, name, "-n", ns)).StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var starts = System.Text.RegularExpressions.Regex.Matches(lines[0], "\\S+").Select(m => (m.Value, m.Index)).ToList();
         var row = lines[1].PadRight(lines[0].Length);
         return starts.Select((h, i) => (h.Value, Cell: row[h.Index..(i + 1 < starts.Count ? starts[i + 1].Index : row.Length)].Trim()))
@@ -84,14 +78,14 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         await using var ns = await Plane.CreateNamespaceAsync("qs");
 
         await ApplyExampleAsync(ns.Name, example);
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, $"workspace/{name}");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, $"workspace/{name}");
 
         var columns = await Columns(ns.Name, "workspace", name);
         Assert.Equal("True", columns["RESOURCEREADY"]);
         Assert.Equal("True", columns["INFERENCEREADY"]);
         Assert.Equal("True", columns["WORKSPACESUCCEEDED"]);
         Assert.Equal("Ready", columns["STATE"]);
-        await Kubectl("get", "service", name, "-n", ns.Name);
+        await Plane.KubectlOkAsync("get", "service", name, "-n", ns.Name);
         if (ControlPlane.RealGpus) await CallModelAsync(ns.Name, name);
     }
 
@@ -99,11 +93,11 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     async Task CallModelAsync(string ns, string service)
     {
         var url = $"http://{service}.{ns}.svc.cluster.local";
-        var models = await Kubectl("run", "curl-models", "-n", ns, "--rm", "-i", "--restart=Never", "--image=curlimages/curl:8.11.1",
+        var models = await Plane.KubectlOkAsync("run", "curl-models", "-n", ns, "--rm", "-i", "--restart=Never", "--image=curlimages/curl:8.11.1",
             "--", "curl", "-sf", "--retry", "30", "--retry-all-errors", "--retry-delay", "10", url + "/v1/models");
         var id = JsonNode.Parse(models.StdOut[models.StdOut.IndexOf('{', StringComparison.Ordinal)..models.StdOut.LastIndexOf('}')] + "}")!["data"]![0]!["id"]!.GetValue<string>();
         var body = $$"""{"model":"{{id}}","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""";
-        var chat = await Kubectl("run", "curl-chat", "-n", ns, "--rm", "-i", "--restart=Never", "--image=curlimages/curl:8.11.1",
+        var chat = await Plane.KubectlOkAsync("run", "curl-chat", "-n", ns, "--rm", "-i", "--restart=Never", "--image=curlimages/curl:8.11.1",
             "--", "curl", "-sf", "-H", "Content-Type: application/json", "-d", body, url + "/v1/chat/completions");
         Assert.Contains("chat.completion", chat.StdOut, StringComparison.Ordinal);
     }
@@ -114,22 +108,22 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         Assert.True(ControlPlane.IsLocal || Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") is not null,
             "on an existing cluster, set KAITO_E2E_GPU_NODE to a GPU node labelled apps=falcon-7b (or filter out Simulator tests)");
         var node = Environment.GetEnvironmentVariable("KAITO_E2E_GPU_NODE") ?? "gpu-node-1";
-        if (ControlPlane.IsLocal) await Kubectl("apply", "-f", RepositoryPaths.Combine("hack/local-cluster/gpu-node-1.yaml"));
-        await Kubectl("wait", "--for=condition=Ready", Wait, $"node/{node}");
+        if (ControlPlane.IsLocal) await Plane.KubectlOkAsync("apply", "-f", RepositoryPaths.Combine("hack/local-cluster/gpu-node-1.yaml"));
+        await Plane.KubectlOkAsync("wait", "--for=condition=Ready", Wait, $"node/{node}");
         await using var ns = await Plane.CreateNamespaceAsync("qs-falcon");
         try
         {
             await ApplyExampleAsync(ns.Name, "examples/inference/kaito_workspace_falcon_7b_with_adapters.yaml");
-            await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-falcon-7b-adapter");
+            await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-falcon-7b-adapter");
 
-            var claims = await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-falcon-7b-adapter,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
+            var claims = await Plane.KubectlOkAsync("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-falcon-7b-adapter,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
             Assert.Equal("", claims.StdOut.Trim());
-            var pods = await Kubectl("get", "pods", "-n", ns.Name, "-l", "kaito.sh/workspace=workspace-falcon-7b-adapter", "-o", "jsonpath={.items[*].spec.nodeName}");
+            var pods = await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", "kaito.sh/workspace=workspace-falcon-7b-adapter", "-o", "jsonpath={.items[*].spec.nodeName}");
             Assert.Equal(node, pods.StdOut.Trim());
-            var workers = await Kubectl("get", "workspace", "workspace-falcon-7b-adapter", "-n", ns.Name, "-o", "jsonpath={.status.workerNodes}");
+            var workers = await Plane.KubectlOkAsync("get", "workspace", "workspace-falcon-7b-adapter", "-n", ns.Name, "-o", "jsonpath={.status.workerNodes}");
             Assert.Contains(node, workers.StdOut, StringComparison.Ordinal);
-            await Kubectl("delete", "-n", ns.Name, "workspace/workspace-falcon-7b-adapter", Wait);
-            await Kubectl("get", "node", node);   // the user's node is theirs: never deleted by the operator
+            await Plane.KubectlOkAsync("delete", "-n", ns.Name, "workspace/workspace-falcon-7b-adapter", Wait);
+            await Plane.KubectlOkAsync("get", "node", node);   // the user's node is theirs: never deleted by the operator
         }
         finally
         {
@@ -143,13 +137,13 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         await using var ns = await Plane.CreateNamespaceAsync("qs-tune");
 
         await ApplyExampleAsync(ns.Name, "examples/fine-tuning/kaito_workspace_tuning_phi_3.yaml");
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=JobStarted", Wait, "workspace/workspace-tuning-phi-3");
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-tuning-phi-3");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=JobStarted", Wait, "workspace/workspace-tuning-phi-3");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-tuning-phi-3");
 
         var columns = await Columns(ns.Name, "workspace", "workspace-tuning-phi-3");
         Assert.Equal("True", columns["JOBSTARTED"]);
         Assert.Equal("True", columns["WORKSPACESUCCEEDED"]);
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=Complete", Wait, "job/workspace-tuning-phi-3");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=Complete", Wait, "job/workspace-tuning-phi-3");
     }
 
     [Fact]
@@ -158,12 +152,12 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         await using var ns = await Plane.CreateNamespaceAsync("qs-rag");
 
         await ApplyExampleAsync(ns.Name, "examples/RAG/kaito_ragengine_remote_embedding.yaml");
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=RAGEngineSucceeded", Wait, "ragengine/ragengine-remote-embedding");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=RAGEngineSucceeded", Wait, "ragengine/ragengine-remote-embedding");
 
         var columns = await Columns(ns.Name, "ragengine", "ragengine-remote-embedding");
         Assert.Equal("True", columns["RESOURCEREADY"]);
         Assert.Equal("True", columns["SERVICEREADY"]);
-        await Kubectl("get", "service", "ragengine-remote-embedding", "-n", ns.Name);
+        await Plane.KubectlOkAsync("get", "service", "ragengine-remote-embedding", "-n", ns.Name);
     }
 
     [Fact]
@@ -186,7 +180,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         Assert.False(result.Succeeded);
         Assert.Contains("resource.instanceType", result.StdErr, StringComparison.Ordinal);
         Assert.Contains("inference.preset.name", result.StdErr, StringComparison.Ordinal);
-        var listed = await Kubectl("get", "workspaces", "-n", ns.Name, "-o", "name");
+        var listed = await Plane.KubectlOkAsync("get", "workspaces", "-n", ns.Name, "-o", "name");
         Assert.Equal("", listed.StdOut.Trim());
     }
 
@@ -197,8 +191,8 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         const string example = "examples/inference/kaito_workspace_phi_3_with_adapters.yaml";
         var original = await File.ReadAllTextAsync(RepositoryPaths.Combine(example));
         await ApplyExampleAsync(ns.Name, example);
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-phi-3-mini-adapter");
-        var before = (await Kubectl("get", "pods", "-n", ns.Name, "-l", "kaito.sh/workspace=workspace-phi-3-mini-adapter", "-o", "jsonpath={.items[*].metadata.name}")).StdOut.Trim();
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-phi-3-mini-adapter");
+        var before = (await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", "kaito.sh/workspace=workspace-phi-3-mini-adapter", "-o", "jsonpath={.items[*].metadata.name}")).StdOut.Trim();
 
         var image = Assert.Single(original.Split('\n'), l => l.Trim().StartsWith("image:", StringComparison.Ordinal)).Split("image:")[1].Trim().Trim('"');
         await ApplyExampleAsync(ns.Name, example, text => text.Replace(image, "mcr.microsoft.com/aks/kaito/kaito-phi-3-adapter-v2:0.0.2", StringComparison.Ordinal));
@@ -212,7 +206,7 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
         }, TimeSpan.FromMinutes(3), "a ready pod with the new adapter");
 
         Assert.Contains("kaito-phi-3-adapter-v2:0.0.2", after!["spec"]!["initContainers"]!.ToJsonString(), StringComparison.Ordinal);
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-phi-3-mini-adapter");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/workspace-phi-3-mini-adapter");
     }
 
     [Fact]
@@ -220,12 +214,12 @@ public sealed class QuickStartTests(ControlPlaneFixture fixture) : IAsyncLifetim
     {
         await using var ns = await Plane.CreateNamespaceAsync("qs-delete");
         await ApplyExampleAsync(ns.Name, "examples/inference/kaito_workspace_phi_3.5-instruct.yaml");
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=ResourceReady", Wait, "workspace/workspace-phi-3-5-mini");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=ResourceReady", Wait, "workspace/workspace-phi-3-5-mini");
 
-        await Kubectl("delete", "-n", ns.Name, "workspace/workspace-phi-3-5-mini", Wait);
+        await Plane.KubectlOkAsync("delete", "-n", ns.Name, "workspace/workspace-phi-3-5-mini", Wait);
 
-        var claims = await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-phi-3-5-mini,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
+        var claims = await Plane.KubectlOkAsync("get", "nodeclaims", "-l", $"kaito.sh/workspace=workspace-phi-3-5-mini,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
         Assert.Equal("", claims.StdOut.Trim());
-        await Kubectl("wait", "-n", ns.Name, "--for=delete", Wait, "deployment/workspace-phi-3-5-mini", "service/workspace-phi-3-5-mini");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=delete", Wait, "deployment/workspace-phi-3-5-mini", "service/workspace-phi-3-5-mini");
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class RealNodeWorkloadTests
         Assert.False(refused.Succeeded);
         Assert.Contains("inference.preset.presetOptions.modelAccessSecret", refused.StdErr, StringComparison.Ordinal);
 
-        await Kubectl("create", "secret", "generic", "hf-token", "-n", ns.Name, $"--from-literal=HF_TOKEN={HubTestServer.GoodToken}");
+        await Plane.KubectlOkAsync("create", "secret", "generic", "hf-token", "-n", ns.Name, $"--from-literal=HF_TOKEN={HubTestServer.GoodToken}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await ApplyAsync(Workspace("hf-token"));
         var ready = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, $"workspace/{Name}"]);
@@ -53,10 +53,10 @@ public sealed partial class RealNodeWorkloadTests
 
         // The model server got the repository id and the token from the Secret.
         var pod = await ModelPodAsync(ns.Name, Name);
-        var container = JsonNode.Parse((await Kubectl("get", "pod", pod, "-n", ns.Name, "-o", "json")).StdOut)!["spec"]!["containers"]![0]!;
+        var container = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pod", pod, "-n", ns.Name, "-o", "json")).StdOut)!["spec"]!["containers"]![0]!;
         var command = string.Join(' ', container["command"]!.AsArray().Select(c => c!.GetValue<string>()).Concat(container["args"]?.AsArray().Select(a => a!.GetValue<string>()) ?? []));
         Assert.Contains($"--model={HubModels.Llama}", command, StringComparison.Ordinal);
-        Assert.Equal(HubTestServer.GoodToken, (await Kubectl("exec", "-n", ns.Name, pod, "-c", Name, "--", "sh", "-c", "echo \"$HF_TOKEN\"")).StdOut.Trim());
+        Assert.Equal(HubTestServer.GoodToken, (await Plane.KubectlOkAsync("exec", "-n", ns.Name, pod, "-c", Name, "--", "sh", "-c", "echo \"$HF_TOKEN\"")).StdOut.Trim());
 
         var models = JsonNode.Parse(await ProxyGetAsync(ns.Name, Name, "/v1/models"))!["data"]!.AsArray();
         Assert.Equal(HubModels.Llama, models[0]!["id"]!.GetValue<string>());

@@ -44,13 +44,13 @@ public sealed partial class RealNodeWorkloadTests
         var simulatedNodes = workers.Values.Where(n => n != RealGpuNode.Name).ToList();
         var claimed = await node.ClaimedByAsync();
         Assert.NotNull(claimed);
-        Assert.Equal(onRealNode, JsonNode.Parse((await Kubectl("get", "nodeclaim", claimed, "-o", "json")).StdOut)!["metadata"]!["labels"]!["kaito.sh/workspace"]!.GetValue<string>());
+        Assert.Equal(onRealNode, JsonNode.Parse((await Plane.KubectlOkAsync("get", "nodeclaim", claimed, "-o", "json")).StdOut)!["metadata"]!["labels"]!["kaito.sh/workspace"]!.GetValue<string>());
 
         await AnswersFromTheRealNodeAsync(ns.Name, onRealNode, preset);
         output.WriteLine($"{Example}: replica {onRealNode} answered from the real node, {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
 
         // Scale to zero: both NodeClaims go; the real node stays, given back without the claim's labels; the simulated one is deleted.
-        await Kubectl("scale", "inferenceset", name, "-n", ns.Name, "--replicas=0");
+        await Plane.KubectlOkAsync("scale", "inferenceset", name, "-n", ns.Name, "--replicas=0");
         var scaledAt = clock.Elapsed;
         await Eventually.WaitAsync(async () => (await SetChildrenAsync(ns.Name, name)).Count == 0
             && (await Plane.GetJsonAsync("nodeclaims", "-l", $"kaito.sh/workspacenamespace={ns.Name}"))["items"]!.AsArray().Count == 0,
@@ -67,13 +67,13 @@ public sealed partial class RealNodeWorkloadTests
         output.WriteLine($"{Example}: scaled to zero, every node given back {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
 
         // Scale from zero: replica 0 comes back, on the real node.
-        await Kubectl("scale", "inferenceset", name, "-n", ns.Name, "--replicas=1");
+        await Plane.KubectlOkAsync("scale", "inferenceset", name, "-n", ns.Name, "--replicas=1");
         await SetReadyAsync(ns.Name, name, 1);
         var back = Assert.Single(await SetChildrenAsync(ns.Name, name));
         Assert.Equal(RealGpuNode.Name, back["status"]!["workerNodes"]![0]!.GetValue<string>());
         await AnswersFromTheRealNodeAsync(ns.Name, back["metadata"]!["name"]!.GetValue<string>(), preset);
 
-        await Kubectl("delete", "inferenceset", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
+        await Plane.KubectlOkAsync("delete", "inferenceset", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
         await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["get", "pods", "-n", ns.Name, "-o", "name"])).StdOut.Trim().Length == 0
             && await node.ClaimedByAsync() is null, TimeSpan.FromMinutes(2), "the set's pods to go and the real node to be given back");
     }
@@ -90,8 +90,8 @@ public sealed partial class RealNodeWorkloadTests
     /// <summary>The replica's pod runs on the real node (a containerd container) and answers through its Service, from a pod and through the proxy.</summary>
     async Task AnswersFromTheRealNodeAsync(string ns, string workspace, string preset)
     {
-        var pods = JsonNode.Parse((await Kubectl("get", "pods", "-n", ns, "-l", $"kaito.sh/workspace={workspace}", "-o", "json")).StdOut)!["items"]!.AsArray();
-        Assert.True(pods.Count == 1, $"one pod of {workspace} expected:\n{(await Kubectl("get", "pods", "-n", ns, "-o", "wide")).StdOut}");
+        var pods = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns, "-l", $"kaito.sh/workspace={workspace}", "-o", "json")).StdOut)!["items"]!.AsArray();
+        Assert.True(pods.Count == 1, $"one pod of {workspace} expected:\n{(await Plane.KubectlOkAsync("get", "pods", "-n", ns, "-o", "wide")).StdOut}");
         var pod = pods[0]!;
         Assert.Equal(RealGpuNode.Name, pod["spec"]!["nodeName"]!.GetValue<string>());
         Assert.StartsWith("containerd://", pod["status"]!["containerStatuses"]![0]!["containerID"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -47,7 +47,7 @@ public sealed partial class RealNodeWorkloadTests
             var adapterImage = $"{Registry}/kaito-tuned/phi-3-qlora-adapter:{ns.Name}";
             workspace["tuning"]!["output"]!["image"] = adapterImage;
             workspace["tuning"]!["output"]!["imagePushSecret"] = "local-registry";
-            await Kubectl("create", "secret", "docker-registry", "local-registry", "-n", ns.Name, $"--docker-server={Registry}", "--docker-username=kaito", "--docker-password=local");
+            await Plane.KubectlOkAsync("create", "secret", "docker-registry", "local-registry", "-n", ns.Name, $"--docker-server={Registry}", "--docker-username=kaito", "--docker-password=local");
             var resource = (JsonObject)workspace["resource"]!;
             resource["preferredNodes"] = new JsonArray(RealGpuNode.Name);
             var sku = await node.BecomeAsync(resource["instanceType"]!.GetValue<string>(),
@@ -70,11 +70,11 @@ public sealed partial class RealNodeWorkloadTests
             var done = await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, $"workspace/{name}"]);
             Assert.True(done.Succeeded, $"{done}\n{await DescribeAsync(ns.Name, name)}");
             output.WriteLine($"{TuningExample}: WorkspaceSucceeded {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
-            var state = (await Kubectl("get", "workspace", name, "-n", ns.Name, "-o", "jsonpath={.status.state}")).StdOut;
+            var state = (await Plane.KubectlOkAsync("get", "workspace", name, "-n", ns.Name, "-o", "jsonpath={.status.state}")).StdOut;
             Assert.Equal("Succeeded", state);
 
             // The Job's pod ran on the real node, and the downloader fetched the file from this machine's server.
-            var pod = JsonNode.Parse((await Kubectl("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
+            var pod = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
             Assert.Equal(RealGpuNode.Name, pod["spec"]!["nodeName"]!.GetValue<string>());
             Assert.Equal("Succeeded", pod["status"]!["phase"]!.GetValue<string>());
 

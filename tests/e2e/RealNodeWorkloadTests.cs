@@ -80,7 +80,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         output.WriteLine($"{example}: WorkspaceSucceeded {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
 
         // The pod ran on the real node, started by its kubelet (no simulator marks pods there).
-        var pod = JsonNode.Parse((await Kubectl("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
+        var pod = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
         Assert.Equal(RealGpuNode.Name, pod["spec"]!["nodeName"]!.GetValue<string>());
         Assert.StartsWith("containerd://", pod["status"]!["containerStatuses"]![0]!["containerID"]!.GetValue<string>(), StringComparison.Ordinal);
 
@@ -97,7 +97,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         // The adapter files the init containers copied are inside the model container.
         foreach (var adapter in adapters)
         {
-            var listed = await Kubectl("exec", "-n", ns.Name, pod["metadata"]!["name"]!.GetValue<string>(), "-c", name, "--", "ls", $"/mnt/adapter/{adapter}");
+            var listed = await Plane.KubectlOkAsync("exec", "-n", ns.Name, pod["metadata"]!["name"]!.GetValue<string>(), "-c", name, "--", "ls", $"/mnt/adapter/{adapter}");
             Assert.Contains("adapter_config.json", listed.StdOut, StringComparison.Ordinal);
         }
 
@@ -144,10 +144,10 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
             var status = await Plane.KubectlAsync(["get", "ragengine", name, "-n", ns.Name, "-o", "jsonpath={.status}"]);
             Assert.True(ready.Succeeded, $"{ready}\nstatus: {status.StdOut}\n{(await Plane.KubectlAsync(["get", "pods,pvc", "-n", ns.Name, "-o", "wide"])).StdOut}");
             output.WriteLine($"{Example}: RAGEngineSucceeded {clock.Elapsed.TotalSeconds:0.0}s after kubectl apply");
-            var pod = JsonNode.Parse((await Kubectl("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/ragengine={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
+            var pod = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/ragengine={name}", "-o", "json")).StdOut)!["items"]!.AsArray().Single()!;
             Assert.Equal(RealGpuNode.Name, pod["spec"]!["nodeName"]!.GetValue<string>());
             // The preferred node serves it: no NodeClaim was made.
-            Assert.Equal(RealGpuNode.Name, (await Kubectl("get", "ragengine", name, "-n", ns.Name, "-o", "jsonpath={.status.workerNodes[*]}")).StdOut.Trim());
+            Assert.Equal(RealGpuNode.Name, (await Plane.KubectlOkAsync("get", "ragengine", name, "-n", ns.Name, "-o", "jsonpath={.status.workerNodes[*]}")).StdOut.Trim());
 
             Assert.Equal("Healthy", JsonNode.Parse(await ProxyGetAsync(ns.Name, name, "/health"))!["status"]!.GetValue<string>());
             var indexed = JsonNode.Parse(await ProxyPostAsync(ns.Name, name, "/index", """
@@ -157,7 +157,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
             var answer = JsonNode.Parse(await ProxyPostAsync(ns.Name, name, "/query", """{"index_name": "kaito", "query": "what indexes documents?", "top_k": 1}"""))!;
             Assert.Equal("[rag test double] The RAGEngine indexes documents and answers queries", answer["response"]!.GetValue<string>());
             Assert.Equal(rag["spec"]!["inferenceService"]!["url"]!.GetValue<string>(), answer["metadata"]!["llm"]!.GetValue<string>());
-            await Kubectl("delete", "ragengine", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
+            await Plane.KubectlOkAsync("delete", "ragengine", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
             await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["get", "pods", "-n", ns.Name, "-l", $"kaito.sh/ragengine={name}", "-o", "name"])).StdOut.Trim().Length == 0,
                 TimeSpan.FromMinutes(2), $"the pods of {name} to go");
         }
@@ -197,7 +197,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         Assert.Contains("exit code 3", crashed, StringComparison.Ordinal);
 
         // A new pod (the fault was remembered in the old pod's /dev/shm) serves again.
-        await Kubectl("delete", "pod", pod, "-n", ns.Name, "--wait=false");
+        await Plane.KubectlOkAsync("delete", "pod", pod, "-n", ns.Name, "--wait=false");
         Assert.True((await Plane.KubectlAsync(["wait", "-n", ns.Name, "--for=condition=InferenceReady", Wait, $"workspace/{name}"])).Succeeded,
             await DescribeAsync(ns.Name, name));
 
@@ -206,7 +206,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         await ProxyPostAsync(ns.Name, name, "/test-double/oom?mib=512", "{}");
         var oom = await InferenceNotReadyAsync(ns.Name, name, "ContainerOOMKilled");
         Assert.Contains(pod, oom, StringComparison.Ordinal);
-        await Kubectl("delete", "workspace", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
+        await Plane.KubectlOkAsync("delete", "workspace", name, "-n", ns.Name, "--wait=true", "--timeout=120s");
 
         // 3. The model image does not exist in the registry: the kubelet's pull error, with the pod.
         workspace["metadata"]!["annotations"] = new JsonObject { [ModelImages.PinnedAnnotation] = $"{DoublesRepository}/not-published:0.0.0" };
@@ -255,7 +255,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var message = await Eventually.WaitAsync(async () =>
         {
-            var condition = JsonNode.Parse((await Kubectl("get", "workspace", workspace, "-n", ns, "-o", "json")).StdOut)!["status"]?["conditions"]?.AsArray()
+            var condition = JsonNode.Parse((await Plane.KubectlOkAsync("get", "workspace", workspace, "-n", ns, "-o", "json")).StdOut)!["status"]?["conditions"]?.AsArray()
                 .FirstOrDefault(c => c!["type"]!.GetValue<string>() == type);
             return condition?["status"]?.GetValue<string>() == "False" && condition["reason"]?.GetValue<string>() == reason ? condition["message"]!.GetValue<string>() : null;
         }, StatusDeadline, $"{type} False with reason {reason}");
@@ -274,17 +274,11 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
     /// <summary>The node has one SKU's GPUs at a time: the next test starts when this one's pods are gone.</summary>
     async Task DeleteAndWaitAsync(string ns, string workspace)
     {
-        await Kubectl("delete", "workspace", workspace, "-n", ns, "--wait=true", "--timeout=120s");
+        await Plane.KubectlOkAsync("delete", "workspace", workspace, "-n", ns, "--wait=true", "--timeout=120s");
         await Eventually.WaitAsync(async () => (await Plane.KubectlAsync(["get", "pods", "-n", ns, "-l", $"kaito.sh/workspace={workspace}", "-o", "name"])).StdOut.Trim().Length == 0,
             TimeSpan.FromMinutes(2), $"the pods of {workspace} to go");
     }
 
-    async Task<ProcessResult> Kubectl(params string[] args)
-    {
-        var result = await Plane.KubectlAsync(args);
-        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)} failed:\n{result}");
-        return result;
-    }
 
     /// <summary>Publishes the model-server double under <paramref name="images"/> in the local registry.</summary>
     static async Task PublishDoubleAsAsync(params string[] images)
@@ -322,7 +316,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
 
     /// <summary>A GET through the API server's service proxy (what `kubectl proxy` users and dashboards do).</summary>
     async Task<string> ProxyGetAsync(string ns, string service, string path) =>
-        (await Kubectl("get", "--raw", $"/api/v1/namespaces/{ns}/services/{service}:http/proxy{path}")).StdOut;
+        (await Plane.KubectlOkAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/{service}:http/proxy{path}")).StdOut;
 
     async Task<string> ProxyPostAsync(string ns, string service, string path, string body)
     {
@@ -334,7 +328,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
     /// <summary>POST from a pod on the real node to the Service's cluster IP (no cluster DNS here), with busybox wget.</summary>
     async Task<string> CallFromPodAsync(string ns, string service, string path, string body, string image)
     {
-        var ip = (await Kubectl("get", "service", service, "-n", ns, "-o", "jsonpath={.spec.clusterIP}")).StdOut.Trim();
+        var ip = (await Plane.KubectlOkAsync("get", "service", service, "-n", ns, "-o", "jsonpath={.spec.clusterIP}")).StdOut.Trim();
         var pod = $"client-{Guid.NewGuid().ToString("N")[..6]}";
         var manifest = new JsonObject
         {
@@ -355,8 +349,8 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         var phase = await Eventually.WaitAsync(async () =>
             (await Plane.KubectlAsync(["get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.phase}"])).StdOut.Trim() is var p && p is "Succeeded" or "Failed" ? p : null,
             TimeSpan.FromMinutes(2), $"the client pod {pod} to finish");
-        var logs = (await Kubectl("logs", pod, "-n", ns)).StdOut;
-        await Kubectl("delete", "pod", pod, "-n", ns, "--wait=false");
+        var logs = (await Plane.KubectlOkAsync("logs", pod, "-n", ns)).StdOut;
+        await Plane.KubectlOkAsync("delete", "pod", pod, "-n", ns, "--wait=false");
         Assert.True(phase == "Succeeded", $"the client pod failed: {logs}");
         return logs;
     }

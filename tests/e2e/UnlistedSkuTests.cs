@@ -33,12 +33,6 @@ public sealed class UnlistedSkuTests(ControlPlaneFixture fixture) : IAsyncLifeti
             name: {{preset}}
         """;
 
-    async Task<ProcessResult> Kubectl(params string[] args)
-    {
-        var result = await Plane.KubectlAsync(args);
-        Assert.True(result.Succeeded, $"kubectl {string.Join(' ', args)} failed:\n{result}");
-        return result;
-    }
 
     [Fact]
     [Trait("Requires", "LocalControlPlane")]
@@ -50,20 +44,20 @@ public sealed class UnlistedSkuTests(ControlPlaneFixture fixture) : IAsyncLifeti
         Assert.True(applied.Succeeded, applied.ToString());
         Assert.Contains("Warning: resource.instanceType Standard_ND96asr_v4 is not in the azure GPU catalog: the GPU fit check was skipped", applied.StdErr, StringComparison.Ordinal);
 
-        await Kubectl("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/ws-nd96");
+        await Plane.KubectlOkAsync("wait", "-n", ns.Name, "--for=condition=WorkspaceSucceeded", Wait, "workspace/ws-nd96");
 
-        var node = (await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=ws-nd96,kaito.sh/workspacenamespace={ns.Name}",
+        var node = (await Plane.KubectlOkAsync("get", "nodeclaims", "-l", $"kaito.sh/workspace=ws-nd96,kaito.sh/workspacenamespace={ns.Name}",
             "-o", "jsonpath={.items[*].status.nodeName}")).StdOut.Trim();
         Assert.False(string.IsNullOrEmpty(node) || node.Contains(' ', StringComparison.Ordinal), $"expected one NodeClaim with a node, got \"{node}\"");
-        var product = (await Kubectl("get", "node", node, "-o", "jsonpath={.metadata.labels.nvidia\\.com/gpu\\.product}")).StdOut.Trim();
+        var product = (await Plane.KubectlOkAsync("get", "node", node, "-o", "jsonpath={.metadata.labels.nvidia\\.com/gpu\\.product}")).StdOut.Trim();
         Assert.Equal("NVIDIA-A100-SXM4-40GB", product);
         // The workload takes every GPU the node reports: the plan came from its labels, not from a catalog entry.
-        var gpus = (await Kubectl("get", "deployment", "ws-nd96", "-n", ns.Name,
+        var gpus = (await Plane.KubectlOkAsync("get", "deployment", "ws-nd96", "-n", ns.Name,
             "-o", "jsonpath={.spec.template.spec.containers[0].resources.limits.nvidia\\.com/gpu}")).StdOut.Trim();
         Assert.Equal("8", gpus);
 
-        await Kubectl("delete", "-n", ns.Name, "workspace/ws-nd96", Wait);
-        var left = await Kubectl("get", "nodeclaims", "-l", $"kaito.sh/workspace=ws-nd96,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
+        await Plane.KubectlOkAsync("delete", "-n", ns.Name, "workspace/ws-nd96", Wait);
+        var left = await Plane.KubectlOkAsync("get", "nodeclaims", "-l", $"kaito.sh/workspace=ws-nd96,kaito.sh/workspacenamespace={ns.Name}", "-o", "name");
         Assert.Equal("", left.StdOut.Trim());
     }
 

@@ -45,27 +45,34 @@ static class PlanCommand
         return plan.Fits ? ExitCodes.Ok : ExitCodes.DoesNotFit;
     }
 
-    /// <summary>The catalog's SKU, or an unlisted GPU size with the GPUs <paramref name="declaredGpus"/> gives it.</summary>
-    static GpuSku Sku(string cloud, string name, string? declaredGpus)
+    /// <summary>What the plan runs on: a catalog SKU (with its price), or an unlisted GPU size with the GPUs --sku-gpus declares.</summary>
+    sealed record PlannedSku(string Name, GpuShape Shape, double? ApproxHourlyUsd);
+
+    /// <summary>Resolved as a Workspace's instance type and kaito.sh/sku-gpus annotation are (<see cref="WorkspaceSemantics.ShapeOf"/>).</summary>
+    static PlannedSku Sku(string cloud, string name, string? declaredGpus)
     {
         var closest = string.Join(", ", SkuCatalog.Default.Closest(cloud, name));
-        switch (InstanceTypes.Classify(cloud, name, out var listed))
+        var annotations = declaredGpus is null ? null : new Dictionary<string, string> { [Annotations.SkuGpus] = declaredGpus };
+        var resolved = WorkspaceSemantics.ShapeOf(cloud, name, annotations);
+        switch (resolved.Kind)
         {
-            case InstanceTypeKind.Listed:
-                return declaredGpus is null ? listed! : throw new UsageException($"the catalog knows {listed!.Name} ({listed.GpuCount} × {listed.GpuModel}); drop --sku-gpus");
-            case InstanceTypeKind.UnlistedGpu when declaredGpus is null:
-                throw new UsageException($"instance type \"{name}\" is not in the {cloud} catalog; give its GPUs with --sku-gpus {DeclaredGpus.Example} ({DeclaredGpus.Format}); if it is a typo, the closest listed: {closest}");
+            case InstanceTypeKind.Listed when resolved.Sku is { } listed:
+                return declaredGpus is null
+                    ? new PlannedSku(listed.Name, listed.Shape, listed.ApproxHourlyUsd)
+                    : throw new UsageException($"the catalog knows {listed.Name} ({listed.GpuCount} × {listed.GpuModel}); drop --sku-gpus");
+            case InstanceTypeKind.UnlistedGpu when resolved.AnnotationError is { } error:
+                throw new UsageException($"--sku-gpus {error}");
+            case InstanceTypeKind.UnlistedGpu when resolved.Shape is { } shape:
+                return new PlannedSku(name, shape, null);
             case InstanceTypeKind.UnlistedGpu:
-                var (shape, error) = DeclaredGpus.Parse(declaredGpus!, name);
-                if (shape is null) throw new UsageException($"--sku-gpus {error}");
-                return new GpuSku(name, cloud, shape.GpuCount, shape.TotalGpuMemoryGiB, shape.GpuModel, shape.ComputeCapability ?? 0, false, null);
+                throw new UsageException($"instance type \"{name}\" is not in the {cloud} catalog; give its GPUs with --sku-gpus {DeclaredGpus.Example} ({DeclaredGpus.Format}); if it is a typo, the closest listed: {closest}");
             default:
                 throw new UsageException($"unknown instance type \"{name}\" for cloud {cloud}, and not named like a GPU size ({InstanceTypes.GpuSizeRule(cloud)}); closest: {closest} (see `kubectl kaito skus list --cloud {cloud}`)");
         }
     }
 
     /// <summary>An InferenceSet of <paramref name="replicas"/>: each replica is a whole copy on its own nodes.</summary>
-    static void WriteSet(TextWriter output, CapacityPlan plan, GpuSku sku, int replicas)
+    static void WriteSet(TextWriter output, CapacityPlan plan, PlannedSku sku, int replicas)
     {
         var f = CultureInfo.InvariantCulture;
         var nodes = replicas * plan.Nodes;
@@ -75,11 +82,11 @@ static class PlanCommand
         output.WriteLine(string.Create(f, $"inferenceset of {replicas}: {plan.Nodes} × {sku.Name} per replica, {nodes} node(s) in all (nodeCountLimit ≥ {nodes}){cost}"));
     }
 
-    static void WriteText(TextWriter output, CapacityPlan plan, GpuSku sku)
+    static void WriteText(TextWriter output, CapacityPlan plan, PlannedSku sku)
     {
         var f = CultureInfo.InvariantCulture;
         output.WriteLine(plan.Fits
-            ? $"fits: {plan.Model} {plan.Workload} on {plan.Nodes} × {sku.Name} ({plan.GpusPerNode} × {sku.GpuModel} per node), runtime {plan.Runtime}, dtype {plan.Dtype}"
+            ? $"fits: {plan.Model} {plan.Workload} on {plan.Nodes} × {sku.Name} ({plan.GpusPerNode} × {sku.Shape.GpuModel} per node), runtime {plan.Runtime}, dtype {plan.Dtype}"
             : $"does not fit: {plan.Reason}");
         if (plan.Fits && plan.Workload == "inference")
             output.WriteLine($"  parallelism: tensor {plan.TensorParallel}, pipeline {plan.PipelineParallel}; max-model-len {plan.MaxModelLen}");

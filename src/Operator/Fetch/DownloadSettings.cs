@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Kaito.Webhooks.Validation;
 
 namespace Kaito.Operator.Fetch;
 
@@ -17,6 +18,9 @@ public sealed record DownloadSettings
     /// <summary>Name resolution: the system resolver (the pod's DNS), replaceable in tests.</summary>
     public Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; init; } =
         (host, ct) => Dns.GetHostAddressesAsync(host, AddressFamily.Unspecified, ct);
+
+    /// <summary>An internal address (as admission defines it) outside every allowed network.</summary>
+    public bool Refuses(IPAddress address) => UrlRules.IsInternal(address) && !Allows(address);
 
     public bool Allows(IPAddress address)
     {

@@ -101,16 +101,7 @@ public sealed class GuardedDownloader(DownloadSettings settings, TextWriter log)
     /// <summary>The rules admission applies to a URL, again for redirect targets (admission never saw them); a literal address may be in an allowed network.</summary>
     void CheckUrl(Uri url, string what)
     {
-        var problem = UrlRules.HttpProblem(url.AbsoluteUri);
-        if (problem is null)
-        {
-            var host = url.DnsSafeHost.TrimEnd('.').ToLowerInvariant();
-            if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
-                problem = UrlRules.IsInternal(address) && !settings.Allows(address) ? $"address {address} is loopback, private, link-local or otherwise internal" : null;
-            else
-                problem = UrlRules.HostProblem(host);
-        }
-        if (problem is not null) throw new DownloadRefusedException($"{what} {url} refused: {problem}");
+        if (UrlRules.DownloadProblem(url.AbsoluteUri, settings.Allows) is { } problem) throw new DownloadRefusedException($"{what} {url} refused: {problem}");
     }
 
     HttpClient CreateClient()
@@ -133,9 +124,9 @@ public sealed class GuardedDownloader(DownloadSettings settings, TextWriter log)
         if (addresses.Length == 0) throw new DownloadFailedException($"{host} has no address");
         foreach (var address in addresses)
         {
-            if (UrlRules.IsInternal(address) && !settings.Allows(address))
+            if (settings.Refuses(address))
                 throw new DownloadRefusedException(
-                    $"{host} resolves to {address}, which is loopback, private, link-local or otherwise internal; use a public URL, mount the data as a volume, " +
+                    $"{host} resolves to {address}, which is {UrlRules.InternalWords}; use a public URL, mount the data as a volume, " +
                     "or have the operator allow that network (--download-allowed-networks)");
         }
         Exception? last = null;

@@ -42,7 +42,7 @@ public static class WorkspacePlanner
             }
             if (resolved.Shape is null)
                 return Problem("InstanceTypeUnknown", resolved.AnnotationError is { } annotationError
-                    ? $"instance type \"{instanceType}\": {annotationError}"
+                    ? $"instance type \"{instanceType}\": {Annotations.SkuGpus} {annotationError}"
                     : $"instance type \"{instanceType}\" is not in the {settings.Cloud} GPU catalog and is no GPU size ({InstanceTypes.GpuSizeRule(settings.Cloud)})");
             shape = resolved.Shape;
         }

@@ -27,6 +27,8 @@ public sealed partial class WorkspaceReconciler(
 
     protected override async Task<ReconcileResult> ReconcileOwnerAsync(Workspace workspace, CancellationToken cancellationToken)
     {
+        // Under auto-provisioning the candidates are the nodes of the Workspace's ready NodeClaims; creating claims in this
+        // pass cannot add to them (a new claim is never ready), so they are read once.
         var candidates = settings.NodeAutoProvisioning
             ? ReadyClaimNodeList(workspace)
             : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
@@ -50,9 +52,13 @@ public sealed partial class WorkspaceReconciler(
         // preferredNodes that exist and carry the selector's labels are used as they are, waited for while not ready (the
         // documented KAITO behaviour its HEAD dropped); NodeClaims are made only for what they do not cover.
         var preferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace, plan.TargetNodes) : [];
-        var readyNodes = settings.NodeAutoProvisioning
-            ? [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, plan.Workload.Model, cancellationToken)]
-            : SelectOwnNodes(workspace, candidates, plan.TargetNodes);
+        List<string> readyNodes;
+        if (settings.NodeAutoProvisioning)
+        {
+            await EnsureNodeClaimsAsync(workspace, plan.TargetNodes - preferred.Count, plan.Workload.Model, cancellationToken);
+            readyNodes = [.. preferred.Where(NodeReadiness.IsReadyGpuNode).Select(n => n.Metadata.Name), .. candidates.Select(n => n.Metadata.Name).Order(StringComparer.Ordinal)];
+        }
+        else readyNodes = SelectOwnNodes(workspace, candidates, plan.TargetNodes);
         IReadOnlyCollection<NodeClaim> claims = settings.NodeAutoProvisioning ? OwnClaims(workspace) : [];
         seen = seen with
         {
@@ -79,12 +85,12 @@ public sealed partial class WorkspaceReconciler(
 
     IReadOnlyCollection<NodeClaim> OwnClaims(Workspace workspace) => caches.NodeClaims.OwnedBy(workspace.Metadata.NamespaceProperty, workspace.Metadata.Name);
 
-    async Task<List<string>> EnsureNodeClaimsAsync(Workspace workspace, int target, ModelPreset? model, CancellationToken ct)
+    async Task EnsureNodeClaimsAsync(Workspace workspace, int target, ModelPreset? model, CancellationToken ct)
     {
         if (settings.Karpenter)
         {
             await StepFailure.Run(ConditionTypes.NodeClaimReady, $"applying NodePool {NodePoolManifests.Name(workspace)}", () => EnsureNodePoolAsync(workspace, target, model, ct));
-            return ReadyClaimNodes(workspace);
+            return;
         }
         var existing = OwnClaims(workspace).ToDictionary(c => c.Metadata.Name);
         for (var index = 0; index < target; index++)
@@ -95,11 +101,7 @@ public sealed partial class WorkspaceReconciler(
             if (await StepFailure.Run(ConditionTypes.NodeClaimReady, $"creating NodeClaim {name}", () => Writes.CreateNodeClaimAsync(claim, ct)))
                 await Events.NormalAsync(workspace, "NodeClaimCreated", $"created NodeClaim {name} ({workspace.Resource.InstanceType})", ct);
         }
-        return ReadyClaimNodes(workspace);
     }
-
-    /// <summary>Names of <see cref="ReadyClaimNodeList"/>, sorted.</summary>
-    List<string> ReadyClaimNodes(Workspace workspace) => [.. ReadyClaimNodeList(workspace).Select(n => n.Metadata.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>Ready nodes of the Workspace's ready NodeClaims whose instance type is the one asked for.</summary>
     List<V1Node> ReadyClaimNodeList(Workspace workspace)

@@ -33,10 +33,11 @@ public static class ResourceRules
         }
 
         var closest = string.Join(", ", SkuCatalog.Default.Closest(settings.Cloud, instanceType));
-        switch (InstanceTypes.Classify(settings.Cloud, instanceType, out var sku))
+        var resolved = WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, annotations);
+        switch (resolved.Kind)
         {
             case InstanceTypeKind.Listed when declared is not null:
-                errors.Forbidden(declaredPath, $"the catalog knows {sku!.Name} ({Describe(sku.Shape)}); remove the annotation");
+                errors.Forbidden(declaredPath, $"the catalog knows {resolved.Sku!.Name} ({Describe(resolved.Sku.Shape)}); remove the annotation");
                 break;
             case InstanceTypeKind.NotGpu:
                 errors.NotSupported(path, instanceType,
@@ -44,8 +45,10 @@ public static class ResourceRules
                     $"(all: `kubectl kaito skus list --cloud {settings.Cloud}`)");
                 if (declared is not null) errors.Forbidden(declaredPath, "describes an unlisted GPU size, and the instance type is none; fix resource.instanceType");
                 break;
+            case InstanceTypeKind.UnlistedGpu when resolved.AnnotationError is { } problem:
+                errors.Invalid(declaredPath, declared, problem);
+                break;
             case InstanceTypeKind.UnlistedGpu when declared is not null:
-                if (DeclaredGpus.Parse(declared, instanceType).Error is { } problem) errors.Invalid(declaredPath, declared, problem);
                 break;
             case InstanceTypeKind.UnlistedGpu when InstanceTypes.LikelyTypoOf(settings.Cloud, instanceType) is { } meant:
                 errors.NotSupported(path, instanceType,

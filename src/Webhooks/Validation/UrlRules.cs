@@ -8,6 +8,9 @@ public static class UrlRules
 {
     const string UsePublic = "use a public URL, or mount the data as a volumeSource";
 
+    /// <summary>How messages name what <see cref="IsInternal"/> refuses.</summary>
+    public const string InternalWords = "loopback, private, link-local or otherwise internal";
+
     /// <summary>Names that resolve to the machine itself or to a cloud's instance metadata service.</summary>
     static readonly HashSet<string> BlockedHosts = new(StringComparer.Ordinal)
     {
@@ -41,16 +44,16 @@ public static class UrlRules
 
     /// <summary>
     /// Null when <paramref name="url"/> may be downloaded by a workload: http(s), and neither a local or metadata
-    /// host nor a literal loopback, private, link-local, multicast or unspecified address.
+    /// host nor a literal internal address (<see cref="IsInternal"/>) outside the networks <paramref name="allowed"/> accepts.
     /// </summary>
-    public static string? DownloadProblem(string? url)
+    public static string? DownloadProblem(string? url, Func<IPAddress, bool>? allowed = null)
     {
         if (HttpProblem(url) is { } problem) return problem;
         var uri = new Uri(url!, UriKind.Absolute);
         var host = uri.DnsSafeHost.TrimEnd('.').ToLowerInvariant();
         if (host.Length == 0) return "URL has no host; write http://host/path or https://host/path";
         if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
-            return IsInternal(address) ? $"address {address} is loopback, private, link-local, multicast or unspecified; {UsePublic}" : null;
+            return IsInternal(address) && allowed?.Invoke(address) != true ? $"address {address} is {InternalWords}; {UsePublic}" : null;
         return HostProblem(host);
     }
 
