@@ -30,6 +30,7 @@ public sealed partial class WebhookCertificateService(
         var files = options.CertDirectory is { } dir ? new FileCertificateSource(dir) : null;
         var secret = files is null ? SecretSource() : null;
         string? registeredCa = null;
+        CertificateBundle? unserved = null;
         var registration = options.RegisterWebhooks;
 
         while (!stoppingToken.IsCancellationRequested)
@@ -39,19 +40,29 @@ public sealed partial class WebhookCertificateService(
                 : registration == WebhookRegistration.CaBundle ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(1);
             try
             {
-                var bundle = files is not null ? files.ReadIfChanged() : await secret!.EnsureAsync(stoppingToken);
-                if (bundle is not null) serving.Use(bundle);
-                if (registration == WebhookRegistration.Full && serving.Bundle is { } current && current.CaPem != registeredCa)
+                unserved = (files is not null ? files.ReadIfChanged() : await secret!.EnsureAsync(stoppingToken)) ?? unserved;
+                // The CAs go to the API server before a certificate they sign is served: a certificate from a new CA is
+                // never presented to an API server that does not trust it yet.
+                if ((unserved ?? serving.Bundle) is { } bundle)
                 {
-                    await registrar.RegisterAsync(current.CaPem, stoppingToken);
-                    registeredCa = current.CaPem;
-                    LogRegistered(logger, options.WebhookUrl ?? $"service {options.Namespace}/{options.WebhookService}");
-                }
-                else if (registration == WebhookRegistration.CaBundle && serving.Bundle is { } served)
-                {
-                    if (await registrar.InjectCaBundleAsync(served.CaPem, stoppingToken) > 0)
-                        LogCaInjected(logger, registrar.MutatingName, registrar.ValidatingName);
-                    registeredCa = served.CaPem;
+                    if (registration == WebhookRegistration.Full && bundle.CaPem != registeredCa)
+                    {
+                        await registrar.RegisterAsync(bundle.CaPem, stoppingToken);
+                        registeredCa = bundle.CaPem;
+                        LogRegistered(logger, options.WebhookUrl ?? $"service {options.Namespace}/{options.WebhookService}");
+                    }
+                    else if (registration == WebhookRegistration.CaBundle)
+                    {
+                        if (await registrar.InjectCaBundleAsync(bundle.CaPem, stoppingToken) > 0)
+                            LogCaInjected(logger, registrar.MutatingName, registrar.ValidatingName);
+                        registeredCa = bundle.CaPem;
+                    }
+                    if (unserved is not null && serving.Bundle != unserved)
+                    {
+                        serving.Use(unserved);
+                        LogServing(logger, unserved.Serial, unserved.NotAfter);
+                    }
+                    unserved = null;
                 }
                 readiness.WebhooksReady = serving.IsLoaded && (registration == WebhookRegistration.None || registeredCa is not null);
             }
@@ -78,6 +89,9 @@ public sealed partial class WebhookCertificateService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CA bundle written into webhook configurations {Mutating} and {Validating}")]
     static partial void LogCaInjected(ILogger logger, string mutating, string validating);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "serving webhook certificate {Serial}, valid until {NotAfter}")]
+    static partial void LogServing(ILogger logger, string serial, DateTimeOffset notAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook certificate or registration failed; retrying in 5s")]
     static partial void LogCertificateFailure(ILogger logger, Exception exception);

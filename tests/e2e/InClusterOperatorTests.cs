@@ -52,49 +52,15 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
         Assert.NotEqual(before, rebuilt);
 
         await using var ns = await Plane.CreateNamespaceAsync("rollout");
-        using var stop = new CancellationTokenSource();
-        var failures = new List<string>();
-        var admitted = 0;
-        // A client creating Workspaces as server-side dry runs (both webhooks run, nothing is stored), back to back as
-        // fast as the API server answers: a rollout that drops admissions for even a fraction of a second shows here.
-        // KAITO_ROLLOUT_CLIENTS runs several such clients (docs/reliability.md has what four measured).
+        // KAITO_ROLLOUT_CLIENTS runs several admission clients (docs/reliability.md has what four measured).
         var clients = int.TryParse(Environment.GetEnvironmentVariable("KAITO_ROLLOUT_CLIENTS"), out var n) && n > 0 ? n : 1;
-        var loops = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
-        {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                var body = new Dictionary<string, object>
-                {
-                    ["apiVersion"] = "kaito.sh/v1beta1", ["kind"] = "Workspace",
-                    ["metadata"] = new Dictionary<string, object> { ["name"] = $"rollout-{client}-{i}" },
-                    ["resource"] = new Dictionary<string, object>
-                    {
-                        ["instanceType"] = "Standard_NC6s_v3",
-                        ["labelSelector"] = new Dictionary<string, object> { ["matchLabels"] = new Dictionary<string, string> { ["apps"] = "rollout" } },
-                    },
-                    ["inference"] = new Dictionary<string, object> { ["preset"] = new Dictionary<string, string> { ["name"] = "phi-3-mini-4k-instruct" } },
-                };
-                try
-                {
-                    await Plane.Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, "kaito.sh", "v1beta1", ns.Name, "workspaces", dryRun: "All");
-                    Interlocked.Increment(ref admitted);
-                }
-                catch (k8s.Autorest.HttpOperationException e)
-                {
-                    lock (failures) failures.Add($"{(int)e.Response.StatusCode}: {e.Response.Content}");
-                }
-                catch (HttpRequestException e)
-                {
-                    lock (failures) failures.Add(e.Message);
-                }
-            }
-        })).ToList();
+        await using var stream = AdmissionStream.Start(Plane, ns.Name, clients);
         var upgrade = await ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", "install.sh"), "--image", rebuilt],
             timeout: TimeSpan.FromMinutes(5));
         // A few more admissions after helm returns: the old pod is still draining then.
         await Task.Delay(TimeSpan.FromSeconds(8));
-        await stop.CancelAsync();
-        await Task.WhenAll(loops);
+        await stream.StopAsync();
+        var (admitted, failures) = (stream.Admitted, stream.Failures);
 
         Assert.True(upgrade.Succeeded, upgrade.ToString());
         Assert.Equal(rebuilt, await DeployedImageAsync());

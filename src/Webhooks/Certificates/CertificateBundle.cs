@@ -3,7 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Kaito.Webhooks.Certificates;
 
-/// <summary>A CA and the serving certificate it signed, as PEM.</summary>
+/// <summary>
+/// The serving certificate and key, as PEM, with <paramref name="CaPem"/>: the CA certificates API servers are told to trust
+/// (the caBundle). During a CA change that is the new CA and the previous one, so certificates of either verify.
+/// </summary>
 public sealed record CertificateBundle(string CaPem, string CertificatePem, string KeyPem)
 {
     public const string CaKey = "ca.crt";
@@ -21,7 +24,17 @@ public sealed record CertificateBundle(string CaPem, string CertificatePem, stri
         }
     }
 
-    /// <summary>The bundle when the three parts parse and belong together; null otherwise.</summary>
+    /// <summary>The serving certificate's serial number (hex), as logs name it.</summary>
+    public string Serial
+    {
+        get
+        {
+            using var certificate = X509Certificate2.CreateFromPem(CertificatePem);
+            return certificate.SerialNumber;
+        }
+    }
+
+    /// <summary>The bundle when the three parts parse and the certificate chains to one of the CAs; null otherwise.</summary>
     public static CertificateBundle? TryParse(string? caPem, string? certificatePem, string? keyPem)
     {
         if (string.IsNullOrWhiteSpace(caPem) || string.IsNullOrWhiteSpace(certificatePem) || string.IsNullOrWhiteSpace(keyPem)) return null;
@@ -29,17 +42,27 @@ public sealed record CertificateBundle(string CaPem, string CertificatePem, stri
         {
             var bundle = new CertificateBundle(caPem, certificatePem, keyPem);
             using var server = bundle.ToServerCertificate();
-            using var ca = X509Certificate2.CreateFromPem(caPem);
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;   // expiry is handled by rotation
-            return chain.Build(server) ? bundle : null;
+            return ChainsTo(server, caPem) ? bundle : null;
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             return null;
         }
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> was signed by one of the CAs in <paramref name="caPem"/> (expiry aside: rotation handles it).</summary>
+    public static bool ChainsTo(X509Certificate2 certificate, string caPem)
+    {
+        var cas = new X509Certificate2Collection();
+        cas.ImportFromPem(caPem);
+        if (cas.Count == 0) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(cas);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        var built = chain.Build(certificate);
+        foreach (var ca in cas) ca.Dispose();
+        return built;
     }
 }

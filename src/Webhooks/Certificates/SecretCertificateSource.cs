@@ -8,34 +8,31 @@ using Microsoft.Extensions.Logging;
 namespace Kaito.Webhooks.Certificates;
 
 /// <summary>
-/// Self-managed certificates: a CA and serving certificate kept in a Secret, created when missing or
-/// unreadable and replaced before they expire. Writes use the Secret's resourceVersion, so two replicas
-/// racing converge on one certificate instead of overwriting each other.
+/// Self-managed certificates kept in a Secret: the trusted CAs (ca.crt), the signing CA's key (ca.key) and the serving
+/// pair (tls.crt, tls.key), moved on as <see cref="CertificateRotation"/> decides. Writes use the Secret's
+/// resourceVersion, so two replicas racing converge on one certificate instead of overwriting each other.
 /// </summary>
 public sealed partial class SecretCertificateSource(
     IKubernetes client, string @namespace, string secretName, IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> addresses,
     ILogger<SecretCertificateSource> logger, TimeProvider? time = null)
 {
-    public static readonly TimeSpan Validity = TimeSpan.FromDays(90);
-    public static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+    public const string CaPrivateKeyKey = "ca.key";
 
-    readonly TimeProvider clock = time ?? TimeProvider.System;
+    readonly CertificateRotation rotation = new(dnsNames, addresses, time);
 
-    /// <summary>The current bundle, rotated first when it is missing, invalid or within <see cref="RenewBefore"/> of expiry.</summary>
+    /// <summary>The bundle to serve, after the Secret was moved on (created, renewed, its CA replaced) when that was due.</summary>
     public async Task<CertificateBundle> EnsureAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var secret = await ReadAsync(cancellationToken);
-            var bundle = secret is null ? null : Parse(secret);
-            if (bundle is not null && bundle.NotAfter - clock.GetUtcNow() > RenewBefore) return bundle;
-
-            var fresh = CertificateAuthority.Generate(dnsNames, addresses, Validity, clock);
+            var step = rotation.Next(Stored(secret));
+            if (step.Change is null) return step.Bundle;
             try
             {
-                await WriteAsync(secret, fresh, cancellationToken);
-                LogRotated(logger, @namespace, secretName, fresh.NotAfter);
-                return fresh;
+                await WriteAsync(secret, step.Stored, cancellationToken);
+                LogRotated(logger, @namespace, secretName, step.Change, step.Bundle.Serial, step.Bundle.NotAfter);
+                return step.Bundle;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict && attempt < 5)
             {
@@ -56,13 +53,14 @@ public sealed partial class SecretCertificateSource(
         }
     }
 
-    async Task WriteAsync(V1Secret? existing, CertificateBundle bundle, CancellationToken cancellationToken)
+    async Task WriteAsync(V1Secret? existing, StoredCertificates stored, CancellationToken cancellationToken)
     {
         var data = new Dictionary<string, byte[]>
         {
-            [CertificateBundle.CaKey] = Encoding.UTF8.GetBytes(bundle.CaPem),
-            [CertificateBundle.CertificateKey] = Encoding.UTF8.GetBytes(bundle.CertificatePem),
-            [CertificateBundle.PrivateKeyKey] = Encoding.UTF8.GetBytes(bundle.KeyPem),
+            [CertificateBundle.CaKey] = Encoding.UTF8.GetBytes(stored.TrustPem!),
+            [CaPrivateKeyKey] = Encoding.UTF8.GetBytes(stored.CaKeyPem!),
+            [CertificateBundle.CertificateKey] = Encoding.UTF8.GetBytes(stored.CertificatePem!),
+            [CertificateBundle.PrivateKeyKey] = Encoding.UTF8.GetBytes(stored.KeyPem!),
         };
         if (existing is null)
         {
@@ -78,12 +76,12 @@ public sealed partial class SecretCertificateSource(
         await client.CoreV1.ReplaceNamespacedSecretAsync(existing, secretName, @namespace, cancellationToken: cancellationToken);
     }
 
-    static CertificateBundle? Parse(V1Secret secret)
+    static StoredCertificates Stored(V1Secret? secret)
     {
-        string? Get(string key) => secret.Data?.TryGetValue(key, out var value) == true ? Encoding.UTF8.GetString(value) : null;
-        return CertificateBundle.TryParse(Get(CertificateBundle.CaKey), Get(CertificateBundle.CertificateKey), Get(CertificateBundle.PrivateKeyKey));
+        string? Get(string key) => secret?.Data?.TryGetValue(key, out var value) == true ? Encoding.UTF8.GetString(value) : null;
+        return new StoredCertificates(Get(CertificateBundle.CaKey), Get(CaPrivateKeyKey), Get(CertificateBundle.CertificateKey), Get(CertificateBundle.PrivateKeyKey));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "webhook certificate written to Secret {Namespace}/{Name}, valid until {NotAfter}")]
-    static partial void LogRotated(ILogger logger, string @namespace, string name, DateTimeOffset notAfter);
+    [LoggerMessage(Level = LogLevel.Information, Message = "webhook certificates in Secret {Namespace}/{Name}: {Change}; serving certificate {Serial} valid until {NotAfter}")]
+    static partial void LogRotated(ILogger logger, string @namespace, string name, string change, string serial, DateTimeOffset notAfter);
 }

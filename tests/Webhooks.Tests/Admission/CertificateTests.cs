@@ -90,6 +90,35 @@ public sealed class CertificateTests
         }
     }
 
+    /// <summary>The kubelet's Secret volume: files in a timestamped directory, ..data linking to it, each key linking through ..data; an update swaps ..data.</summary>
+    [Fact]
+    public void File_source_follows_a_kubelet_volume_swap_even_with_equal_time_stamps()
+    {
+        var dir = Directory.CreateTempSubdirectory("kaito-volume").FullName;
+        try
+        {
+            var stamp = DateTime.UtcNow.AddMinutes(-5);
+            var first = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));
+            Write(Directory.CreateDirectory(Path.Combine(dir, "..2026_12_03_01")).FullName, first, stamp);
+            File.CreateSymbolicLink(Path.Combine(dir, "..data"), "..2026_12_03_01");
+            foreach (var name in new[] { "ca.crt", "tls.crt", "tls.key" }) File.CreateSymbolicLink(Path.Combine(dir, name), Path.Combine("..data", name));
+            var source = new FileCertificateSource(dir);
+            Assert.Equal(first, source.ReadIfChanged());
+
+            var second = CertificateAuthority.Generate(["a"], [], TimeSpan.FromDays(1));
+            Write(Directory.CreateDirectory(Path.Combine(dir, "..2026_12_03_02")).FullName, second, stamp);
+            File.Delete(Path.Combine(dir, "..data"));
+            File.CreateSymbolicLink(Path.Combine(dir, "..data"), "..2026_12_03_02");
+
+            Assert.Equal(second, source.ReadIfChanged());
+            Assert.Null(source.ReadIfChanged());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     static void Write(string dir, CertificateBundle bundle, DateTime time)
     {
         foreach (var (name, pem) in new[] { ("ca.crt", bundle.CaPem), ("tls.crt", bundle.CertificatePem), ("tls.key", bundle.KeyPem) })
