@@ -8,10 +8,12 @@ public static class HealthEndpoints
     {
         endpoints.MapGet("/healthz", static () => TypedResults.Text("ok"));
         endpoints.MapGet("/readyz", static (OperatorReadiness readiness) => Ready(readiness, InformerHealth.Default));
-        endpoints.MapGet("/metrics", static (ApiRequestCounter api) => TypedResults.Text(
+        endpoints.MapGet("/metrics", static (ApiRequestCounter api, ApiThrottle throttle) => TypedResults.Text(
             RuntimeMetrics.Default.Render()
             + $"# TYPE kaito_api_requests_total counter\nkaito_api_requests_total{{verb=\"read\"}} {api.Reads}\nkaito_api_requests_total{{verb=\"write\"}} {api.Writes}\nkaito_api_requests_total{{verb=\"lease\"}} {api.LeaseWrites}\nkaito_api_requests_total{{verb=\"event\"}} {api.EventWrites}\n"
             + $"# TYPE kaito_api_forbidden_total counter\nkaito_api_forbidden_total {api.Forbidden}\n"
+            + $"# TYPE kaito_api_throttled_total counter\nkaito_api_throttled_total {throttle.Waited}\n"
+            + $"# TYPE kaito_api_retry_after_total counter\nkaito_api_retry_after_total {throttle.RetryAfters}\n"
             + $"# TYPE kaito_process_rss_bytes gauge\nkaito_process_rss_bytes {Environment.WorkingSet}\n",
             "text/plain; version=0.0.4"));
         return endpoints;

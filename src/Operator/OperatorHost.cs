@@ -17,7 +17,7 @@ public static class OperatorHost
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.Configuration.AddEnvironmentVariables("KAITO_");
+        EnvironmentFlags.AddBeneath(builder.Configuration, Environment.GetEnvironmentVariables());
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var options = OperatorOptions.From(builder.Configuration);
         builder.Logging.ClearProviders();
@@ -36,7 +36,9 @@ public static class OperatorHost
         builder.Services.AddSingleton<LeadershipHandover>();
         var counter = new ApiRequestCounter();
         builder.Services.AddSingleton(counter);
-        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), counter));
+        var throttle = new ApiThrottle(options.ApiQps, options.ApiBurst);
+        builder.Services.AddSingleton(throttle);
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), throttle, counter));
         builder.Services.AddSingleton<IClusterLookup, KubernetesClusterLookup>();
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();

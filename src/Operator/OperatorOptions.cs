@@ -31,7 +31,9 @@ public sealed partial record OperatorOptions(
     string PresetRegistry = ModelImages.DefaultRegistry,
     string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress,
     TimeSpan ShutdownDelay = default,
-    Kaito.Reconcilers.Manifests.TuningImages? TuningImages = null)
+    Kaito.Reconcilers.Manifests.TuningImages? TuningImages = null,
+    double ApiQps = 50,
+    int ApiBurst = 100)
 {
     public static OperatorOptions From(IConfiguration config)
     {
@@ -114,6 +116,24 @@ public sealed partial record OperatorOptions(
         var hub = hubEndpoint is null ? null : new Kaito.Presets.HuggingFace.HubClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, hubEndpoint);
         var scaler = Get("keda-scaler-address", KedaAutoscaling.DefaultScalerAddress);
         if (!HostPort().IsMatch(scaler)) errors.Add($"--keda-scaler-address must be host:port (the gRPC service of the external scaler), got \"{scaler}\"");
+        double ApiQps()
+        {
+            var text = config["api-qps"];
+            if (text is null) return 50;
+            if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var qps) && qps is >= 1 and <= 10_000) return qps;
+            errors.Add($"--api-qps must be the API requests a second the operator may send (1-10000), got \"{text}\"");
+            return 50;
+        }
+
+        int ApiBurst()
+        {
+            var text = config["api-burst"];
+            if (text is null) return 100;
+            if (int.TryParse(text, out var burst) && burst is >= 1 and <= 100_000) return burst;
+            errors.Add($"--api-burst must be how many API requests may go at once above --api-qps (1-100000), got \"{text}\"");
+            return 100;
+        }
+
         TimeSpan ShutdownDelay()
         {
             var text = config["shutdown-delay"];
@@ -150,7 +170,9 @@ public sealed partial record OperatorOptions(
             registry.TrimEnd('/'),
             scaler,
             ShutdownDelay(),
-            tuningImages);
+            tuningImages,
+            ApiQps(),
+            ApiBurst());
         if (errors.Count > 0) throw new OptionsException(errors);
         return options;
     }
