@@ -123,6 +123,9 @@ public sealed class CertificateRotationTests(ControlPlaneFixture fixture, ITestO
         await Plane.KubectlOkAsync("patch", "deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace, "--type=json", "-p", patch.ToJsonString());
         patchedDeployment = true;
         await Plane.KubectlOkAsync("rollout", "status", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--timeout=180s");
+        // The previous pod keeps the self-managed caBundle current until it is gone: wait for that before taking over.
+        await Eventually.WaitAsync(async () => (await Plane.GetJsonAsync("pods", "-n", LocalOperator.Namespace, "-l", $"app.kubernetes.io/instance={LocalOperator.WorkspaceRelease}"))["items"]!.AsArray().Count == 1,
+            Converge, "the previous operator pod to be gone");
         // The cainjector's part: the test CA into every webhook of both configurations.
         foreach (var kind in new[] { "mutating", "validating" })
         {
