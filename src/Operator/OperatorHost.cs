@@ -39,7 +39,10 @@ public static class OperatorHost
         var throttle = new ApiThrottle(options.ApiQps, options.ApiBurst);
         builder.Services.AddSingleton(throttle);
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), throttle, counter));
-        builder.Services.AddSingleton<IClusterLookup, KubernetesClusterLookup>();
+        // Admission's own reads (a ConfigMap, a Secret, nodes) come at the API server's pace, one per review: they get a client
+        // outside the reconcilers' budget (and their request counts), so a busy reconcile queue or a Retry-After pause never
+        // holds up `kubectl apply`. (A handler serves one client only.)
+        builder.Services.AddSingleton<IClusterLookup>(_ => new KubernetesClusterLookup(new Kubernetes(KubernetesConfig(options))));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
         builder.Services.AddHostedService<ReconcilerService>();

@@ -32,9 +32,14 @@ public sealed partial record OperatorOptions(
     string KedaScalerAddress = KedaAutoscaling.DefaultScalerAddress,
     TimeSpan ShutdownDelay = default,
     Kaito.Reconcilers.Manifests.TuningImages? TuningImages = null,
-    double ApiQps = 50,
-    int ApiBurst = 100)
+    double ApiQps = OperatorOptions.DefaultApiQps,
+    int ApiBurst = OperatorOptions.DefaultApiBurst)
 {
+    /// <summary>The request budget: about twice the write rate of 1,000 Workspaces converging at once (docs/benchmarks.md), far below a hot loop's.</summary>
+    public const double DefaultApiQps = 100;
+
+    public const int DefaultApiBurst = 200;
+
     public static OperatorOptions From(IConfiguration config)
     {
         var errors = new List<string>();
@@ -119,19 +124,19 @@ public sealed partial record OperatorOptions(
         double ApiQps()
         {
             var text = config["api-qps"];
-            if (text is null) return 50;
+            if (text is null) return DefaultApiQps;
             if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var qps) && qps is >= 1 and <= 10_000) return qps;
             errors.Add($"--api-qps must be the API requests a second the operator may send (1-10000), got \"{text}\"");
-            return 50;
+            return DefaultApiQps;
         }
 
         int ApiBurst()
         {
             var text = config["api-burst"];
-            if (text is null) return 100;
+            if (text is null) return DefaultApiBurst;
             if (int.TryParse(text, out var burst) && burst is >= 1 and <= 100_000) return burst;
             errors.Add($"--api-burst must be how many API requests may go at once above --api-qps (1-100000), got \"{text}\"");
-            return 100;
+            return DefaultApiBurst;
         }
 
         TimeSpan ShutdownDelay()

@@ -165,6 +165,38 @@ public static class LocalOperator
         ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", InCluster ? "install.sh" : "operator.sh"), "--no-build"],
             timeout: TimeSpan.FromMinutes(5));
 
+    /// <summary>
+    /// Changes the in-cluster Workspace operator's pod template by a JSON patch (flags, environment, volumes a test needs)
+    /// and waits for the rollout (undone if it does not finish); <see cref="UndoPatchAsync"/> returns to the template before it.
+    /// </summary>
+    public static async Task PatchDeploymentAsync(JsonArray patch)
+    {
+        var patched = await Kubectl("patch", "deployment", WorkspaceRelease, "-n", Namespace, "--type=json", "-p", patch.ToJsonString());
+        if (!patched.Succeeded) throw new InvalidOperationException("patching the operator's Deployment failed: " + patched);
+        try
+        {
+            await RolloutAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            await UndoPatchAsync();
+            throw;
+        }
+    }
+
+    public static async Task UndoPatchAsync()
+    {
+        var undone = await Kubectl("rollout", "undo", $"deployment/{WorkspaceRelease}", "-n", Namespace);
+        if (!undone.Succeeded) throw new InvalidOperationException("rolling the operator's Deployment back failed: " + undone);
+        await RolloutAsync();
+    }
+
+    static async Task RolloutAsync()
+    {
+        var rollout = await Kubectl("rollout", "status", $"deployment/{WorkspaceRelease}", "-n", Namespace, "--timeout=180s");
+        if (!rollout.Succeeded) throw new InvalidOperationException("the operator's rollout did not finish: " + rollout);
+    }
+
     /// <summary>Waits (2 minutes unless told) until a server-side dry-run apply passes the Workspace webhooks.</summary>
     public static async Task<ProcessResult> WaitForAdmissionAsync(TimeSpan? within = null)
     {

@@ -38,8 +38,7 @@ public sealed class ApiErrorStormTests(ControlPlaneFixture fixture, ITestOutputH
         if (patched)
         {
             // Back to the Deployment's previous pod template (the chart's), then to what `make up` installs.
-            await Plane.KubectlOkAsync("rollout", "undo", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace);
-            await Plane.KubectlOkAsync("rollout", "status", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--timeout=180s");
+            await LocalOperator.UndoPatchAsync();
         }
         if (proxy is not null) await proxy.DisposeAsync();
         var restored = await LocalOperator.RestartAsync();
@@ -58,9 +57,8 @@ public sealed class ApiErrorStormTests(ControlPlaneFixture fixture, ITestOutputH
                 new JsonObject { ["name"] = "KUBERNETES_SERVICE_PORT", ["value"] = proxy.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) },
             new JsonObject { ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/args/-", ["value"] = $"--api-qps={Qps}" },
             new JsonObject { ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/args/-", ["value"] = $"--api-burst={Burst}" });
-        await Plane.KubectlOkAsync("patch", "deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace, "--type=json", "-p", patch.ToJsonString());
+        await LocalOperator.PatchDeploymentAsync(patch);
         patched = true;
-        await Plane.KubectlOkAsync("rollout", "status", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--timeout=180s");
         Assert.True((await LocalOperator.WaitForAdmissionAsync()).Succeeded, "the webhooks did not answer after the operator moved behind the proxy");
         await Eventually.WaitAsync(async () => await LocalOperator.LeaderPodAsync() is not null
             && proxy.Requests.Any(r => r.Path.StartsWith("/apis/kaito.sh/", StringComparison.Ordinal)),

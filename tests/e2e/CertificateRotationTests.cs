@@ -36,8 +36,7 @@ public sealed class CertificateRotationTests(ControlPlaneFixture fixture, ITestO
         if (patchedDeployment)
         {
             // Back to the chart's pod template, and the self-managed CA back into the configurations (the restarted pod does it).
-            await Plane.KubectlOkAsync("rollout", "undo", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace);
-            await Plane.KubectlOkAsync("rollout", "status", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--timeout=180s");
+            await LocalOperator.UndoPatchAsync();
             await Plane.KubectlAsync(["delete", "secret", "kaito-workspace-cm-cert", "-n", LocalOperator.Namespace, "--ignore-not-found"]);
         }
         var restored = await LocalOperator.StartAsync();
@@ -120,9 +119,8 @@ public sealed class CertificateRotationTests(ControlPlaneFixture fixture, ITestO
             new JsonObject { ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/volumeMounts/-", ["value"] = new JsonObject { ["name"] = "cm-certs", ["mountPath"] = "/etc/kaito/cm-certs", ["readOnly"] = true } },
             new JsonObject { ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/args/-", ["value"] = "--cert-dir=/etc/kaito/cm-certs" },
             new JsonObject { ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/args/-", ["value"] = "--register-webhooks=false" });
-        await Plane.KubectlOkAsync("patch", "deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace, "--type=json", "-p", patch.ToJsonString());
+        await LocalOperator.PatchDeploymentAsync(patch);
         patchedDeployment = true;
-        await Plane.KubectlOkAsync("rollout", "status", $"deployment/{LocalOperator.WorkspaceRelease}", "-n", LocalOperator.Namespace, "--timeout=180s");
         // The previous pod keeps the self-managed caBundle current until it is gone: wait for that before taking over.
         await Eventually.WaitAsync(async () => (await Plane.GetJsonAsync("pods", "-n", LocalOperator.Namespace, "-l", $"app.kubernetes.io/instance={LocalOperator.WorkspaceRelease}"))["items"]!.AsArray().Count == 1,
             Converge, "the previous operator pod to be gone");
