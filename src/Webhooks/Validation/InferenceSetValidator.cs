@@ -81,17 +81,20 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
         foreach (var error in result.Errors) errors.Add(error with { Path = TemplatePath(error.Path) });
         warnings.AddRange(result.Warnings.Select(w => "spec.template: " + w));
 
-        if (spec.NodeCountLimit is { } limit && result.Allowed && NodesPerReplica(child) is { } perReplica && limit < replicas * perReplica)
+        if (spec.NodeCountLimit is { } limit && result.Allowed && NodesPerReplica(child, result.Model) is { } perReplica && limit < replicas * perReplica)
             errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
                 $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
     }
 
-    /// <summary>GPU nodes one replica needs on the template's instance type; null when not known here (your own nodes, a custom template, an undeclared unlisted size).</summary>
-    int? NodesPerReplica(Workspace child)
+    /// <summary>
+    /// GPU nodes one replica needs on the template's instance type, for the model the Workspace rules resolved (a Hub
+    /// model included); null when not known here (your own nodes, a custom template, an undeclared unlisted size).
+    /// </summary>
+    int? NodesPerReplica(Workspace child, ModelPreset? model)
     {
         if (child.Resource?.InstanceType is not { Length: > 0 } instanceType
             || WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations).Shape is not { } shape) return null;
-        if (WorkspaceSemantics.Model(child) is not { } model) return null;
+        if (model is null) return null;
         var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
         return plan.Fits ? plan.Nodes : null;
     }

@@ -5,6 +5,9 @@ public sealed record ValidationResult(IReadOnlyList<FieldError> Errors, IReadOnl
 {
     public bool Allowed => Errors.Count == 0;
 
+    /// <summary>The model the rules resolved (a catalog preset, or a Hugging Face model sized from its metadata), when known.</summary>
+    public Kaito.Presets.ModelPreset? Model { get; init; }
+
     public static ValidationResult From(FieldErrors errors, IEnumerable<string> warnings) =>
         new(errors.Sorted(), [.. warnings.Distinct()]);
 }

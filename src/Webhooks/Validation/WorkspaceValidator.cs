@@ -16,8 +16,8 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         ArgumentNullException.ThrowIfNull(workspace);
         var errors = new FieldErrors();
         var warnings = new List<string>();
-        await ValidateAsync(workspace, null, errors, warnings, cancellationToken);
-        return ValidationResult.From(errors, warnings);
+        var model = await ValidateAsync(workspace, null, errors, warnings, cancellationToken);
+        return ValidationResult.From(errors, warnings) with { Model = model };
     }
 
     /// <summary>
@@ -36,8 +36,10 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         return ValidationResult.From(errors, warnings);
     }
 
-    async Task ValidateAsync(Workspace workspace, Workspace? old, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
+    /// <returns>The model the preset resolved to (the catalog's, or a Hub model sized from its metadata), when there is one.</returns>
+    async Task<ModelPreset?> ValidateAsync(Workspace workspace, Workspace? old, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
     {
+        ModelPreset? resolved = null;
         var annotations = workspace.Metadata?.Annotations;
         var name = workspace.Metadata?.Name;
         if (string.IsNullOrEmpty(name)) errors.Required("metadata.name", "name the Workspace (a DNS label, e.g. workspace-phi-3)");
@@ -72,6 +74,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
                 : await RuleGuard.RunAsync("inference.preset",
                     () => HubModelRules.ResolveAsync(preset, "inference.preset", @namespace, Settings, Cluster, errors, warnings, cancellationToken));
             var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors, hub));
+            resolved = model;
             RuleGuard.Run("inference.adapters", () => AdapterRules.Validate(inference.Adapters, runtime, errors));
 
             if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))
@@ -104,6 +107,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         }
 
         AddDeprecationWarnings(workspace, warnings);
+        return resolved;
     }
 
     static void AddDeprecationWarnings(Workspace workspace, List<string> warnings)

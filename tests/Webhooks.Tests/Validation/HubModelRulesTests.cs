@@ -32,6 +32,28 @@ public sealed class HubModelRulesTests : IDisposable
     }
 
     [Fact]
+    public async Task An_inference_set_of_a_hub_model_checks_its_node_count_limit_with_the_models_size()
+    {
+        var set = Kaito.Api.V1Beta1.Serialization.YamlDocuments.Deserialize<InferenceSet>($$$"""
+            apiVersion: kaito.sh/v1beta1
+            kind: InferenceSet
+            metadata: {name: qwen-set, namespace: default}
+            spec:
+              replicas: 2
+              nodeCountLimit: 1
+              labelSelector: {matchLabels: {apps: qwen-set}}
+              template:
+                resource: {instanceType: Standard_NC24ads_A100_v4}
+                inference: {preset: {name: {{{HubModels.Qwen}}}}}
+            """);
+
+        var result = await new InferenceSetValidator(Settings(), new FakeCluster()).ValidateCreateAsync(set, CancellationToken.None);
+
+        var error = Single(result, "spec.nodeCountLimit", FieldErrorType.Invalid);
+        Assert.Contains("2 replicas × 1 GPU node(s) each need 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_hub_endpoint_a_hub_id_is_an_unknown_preset()
     {
         var error = Single(Create(Hub(HubModels.Qwen)), "inference.preset.name", FieldErrorType.NotSupported);
