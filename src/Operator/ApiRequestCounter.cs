@@ -28,13 +28,16 @@ public sealed class ApiRequestCounter : DelegatingHandler
         var isRead = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
         var path = request.RequestUri?.AbsolutePath ?? "";
         if (isRead) Interlocked.Increment(ref reads);
-        else if (path.StartsWith("/apis/coordination.k8s.io/", StringComparison.Ordinal)) Interlocked.Increment(ref leaseWrites);
+        else if (IsLease(path)) Interlocked.Increment(ref leaseWrites);
         else if (IsEvent(path)) Interlocked.Increment(ref eventWrites);
         else Interlocked.Increment(ref writes);
         var response = await base.SendAsync(request, cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.Forbidden) Interlocked.Increment(ref forbidden);
         return response;
     }
+
+    /// <summary>Leader election's Leases (coordination.k8s.io): renewed every few seconds by design.</summary>
+    public static bool IsLease(string path) => path.StartsWith("/apis/coordination.k8s.io/", StringComparison.Ordinal);
 
     /// <summary>/api/v1/namespaces/NS/events[/NAME] or /apis/events.k8s.io/v1/namespaces/NS/events[/NAME].</summary>
     static bool IsEvent(string path) =>

@@ -28,7 +28,7 @@ public sealed class ApiThrottle(double qps, int burst, TimeProvider? time = null
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!IsLease(request))
+        if (!ApiRequestCounter.IsLease(request.RequestUri?.AbsolutePath ?? ""))
         {
             var delay = Reserve();
             if (delay > TimeSpan.Zero)
@@ -77,7 +77,4 @@ public sealed class ApiThrottle(double qps, int burst, TimeProvider? time = null
         if (response.Headers.RetryAfter?.Date is { } date) return date - clock.GetUtcNow();
         return TimeSpan.FromSeconds(1);
     }
-
-    static bool IsLease(HttpRequestMessage request) =>
-        request.RequestUri?.AbsolutePath.StartsWith("/apis/coordination.k8s.io/", StringComparison.Ordinal) == true;
 }

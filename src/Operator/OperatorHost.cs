@@ -38,11 +38,12 @@ public static class OperatorHost
         builder.Services.AddSingleton(counter);
         var throttle = new ApiThrottle(options.ApiQps, options.ApiBurst);
         builder.Services.AddSingleton(throttle);
-        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesConfig(options), throttle, counter));
+        var kubernetesConfig = new Lazy<KubernetesClientConfiguration>(() => KubernetesConfig(options));
+        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(kubernetesConfig.Value, throttle, counter));
         // Admission's own reads (a ConfigMap, a Secret, nodes) come at the API server's pace, one per review: they get a client
         // outside the reconcilers' budget (and their request counts), so a busy reconcile queue or a Retry-After pause never
         // holds up `kubectl apply`. (A handler serves one client only.)
-        builder.Services.AddSingleton<IClusterLookup>(_ => new KubernetesClusterLookup(new Kubernetes(KubernetesConfig(options))));
+        builder.Services.AddSingleton<IClusterLookup>(_ => new KubernetesClusterLookup(new Kubernetes(kubernetesConfig.Value)));
         builder.Services.AddSingleton<AdmissionHandler>();
         builder.Services.AddHostedService<WebhookCertificateService>();
         builder.Services.AddHostedService<ReconcilerService>();

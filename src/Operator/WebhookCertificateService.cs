@@ -57,11 +57,8 @@ public sealed partial class WebhookCertificateService(
                             LogCaInjected(logger, registrar.MutatingName, registrar.ValidatingName);
                         registeredCa = bundle.CaPem;
                     }
-                    if (unserved is not null && serving.Bundle != unserved)
-                    {
-                        serving.Use(unserved);
+                    if (unserved is not null && serving.Use(unserved))
                         LogServing(logger, unserved.Serial, unserved.NotAfter);
-                    }
                     unserved = null;
                 }
                 readiness.WebhooksReady = serving.IsLoaded && (registration == WebhookRegistration.None || registeredCa is not null);

@@ -15,11 +15,13 @@ public sealed class ServingCertificate
 
     public event Action<CertificateBundle>? Changed;
 
-    public void Use(CertificateBundle bundle)
+    /// <summary>Serves <paramref name="bundle"/>; false when it is already the one served.</summary>
+    public bool Use(CertificateBundle bundle)
     {
-        if (current?.Bundle == bundle) return;
+        if (current?.Bundle == bundle) return false;
         current = new Loaded(bundle, bundle.ToServerCertificate());
         Changed?.Invoke(bundle);
+        return true;
     }
 
     sealed record Loaded(CertificateBundle Bundle, X509Certificate2 Certificate);
