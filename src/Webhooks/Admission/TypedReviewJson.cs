@@ -20,13 +20,20 @@ sealed partial class TypedReviewJson : JsonSerializerContext
     /// <summary>The client's own options (<see cref="Kubernetes"/>), reflection only: the tolerant path's reading, and the baseline the tests compare against.</summary>
     public static JsonSerializerOptions ReflectionKubernetesOptions { get; } = CaptureClientOptions();
 
+    static JsonSerializerOptions? kubernetesOptions;
+
     /// <summary>The same options, with the generated metadata asked first.</summary>
-    public static JsonSerializerOptions KubernetesOptions { get; } = CreateKubernetesOptions();
+    /// <remarks>Built on first use, not in a static initializer: initializers of a partial class run in file order, and
+    /// the generated <see cref="JsonSerializerContext"/> part, whose initializer sets <c>Default</c>, may come after this
+    /// one (it did: <c>Default</c> was still null, Combine dropped it, and every review was read through reflection).</remarks>
+    public static JsonSerializerOptions KubernetesOptions => kubernetesOptions ??= CreateKubernetesOptions();
 
     static JsonSerializerOptions CreateKubernetesOptions()
     {
         var options = new JsonSerializerOptions(ReflectionKubernetesOptions);
-        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, ReflectionKubernetesOptions.TypeInfoResolver);
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
+            Default ?? throw new InvalidOperationException("the generated review metadata is not initialized yet"),
+            ReflectionKubernetesOptions.TypeInfoResolver);
         options.MakeReadOnly();
         return options;
     }

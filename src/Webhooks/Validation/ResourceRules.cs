@@ -32,7 +32,8 @@ public static class ResourceRules
             return;
         }
 
-        var closest = string.Join(", ", SkuCatalog.Default.Closest(settings.Cloud, instanceType));
+        // Only for the messages that name them: ranking every SKU by edit distance is most of a valid review's work.
+        string Closest() => string.Join(", ", SkuCatalog.Default.Closest(settings.Cloud, instanceType));
         var resolved = WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, annotations);
         switch (resolved.Kind)
         {
@@ -41,7 +42,7 @@ public static class ResourceRules
                 break;
             case InstanceTypeKind.NotGpu:
                 errors.NotSupported(path, instanceType,
-                    $"not a GPU SKU known for {settings.Cloud}, nor named like one ({InstanceTypes.GpuSizeRule(settings.Cloud)}); closest: {closest} " +
+                    $"not a GPU SKU known for {settings.Cloud}, nor named like one ({InstanceTypes.GpuSizeRule(settings.Cloud)}); closest: {Closest()} " +
                     $"(all: `kubectl kaito skus list --cloud {settings.Cloud}`)");
                 if (declared is not null) errors.Forbidden(declaredPath, "describes an unlisted GPU size, and the instance type is none; fix resource.instanceType");
                 break;
@@ -59,7 +60,7 @@ public static class ResourceRules
                 warnings?.Add(
                     $"{path} {instanceType} is not in the {settings.Cloud} GPU catalog: the GPU fit check was skipped, and the operator plans from the " +
                     $"NVIDIA labels of its first node. To check now, declare its GPUs with annotation " +
-                    $"{Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format}); the closest listed: {closest}");
+                    $"{Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format}); the closest listed: {Closest()}");
                 break;
         }
     }
