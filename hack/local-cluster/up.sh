@@ -81,12 +81,15 @@ else
   wait_for kube-apiserver 90 ready
 
   log "starting kube-controller-manager and kube-scheduler"
+  # Client budgets of a large cluster's control plane (the defaults, 20/s for the controllers and 50/s for the scheduler,
+  # made thousands of Workspaces wait on the ReplicaSet and Deployment controllers' own rate limits, not on the operator).
   start_process kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
+    --kube-api-qps 100 --kube-api-burst 200 \
     --leader-elect=false --port 0 --secure-port 0 --use-service-account-credentials \
     --service-account-private-key-file "$PKI_DIR/sa.key" --root-ca-file "$PKI_DIR/ca.crt" \
     --cluster-signing-cert-file "$PKI_DIR/ca.crt" --cluster-signing-key-file "$PKI_DIR/ca.key" \
     --controllers '*,-nodeipam' --profiling=false
-  start_process kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
+  start_process kube-scheduler "$bin/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" --kube-api-qps 100 --kube-api-burst 200 \
     --leader-elect=false --port 0 --secure-port 0 --profiling=false
 fi
 
