@@ -211,6 +211,12 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         // 3. The model image does not exist in the registry: the kubelet's pull error, with the pod.
         workspace["metadata"]!["annotations"] = new JsonObject { [ModelImages.PinnedAnnotation] = $"{DoublesRepository}/not-published:0.0.0" };
         await ApplyAsync(workspace);
+        // The deleted Workspace gave its node back: the minute for the pull error starts once a new node runs the pod.
+        await Eventually.WaitAsync(async () =>
+        {
+            var pods = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)?["items"]?.AsArray() ?? [];
+            return pods.Any(p => p!["metadata"]!["deletionTimestamp"] is null && p["spec"]?["nodeName"] is not null);
+        }, TimeSpan.FromSeconds(180), "the model pod bound to a node again");
         var missing = await InferenceNotReadyAsync(ns.Name, name, "ImagePullError");
         Assert.Contains(await ModelPodAsync(ns.Name, name), missing, StringComparison.Ordinal);
         Assert.Contains("not-published", missing, StringComparison.Ordinal);
@@ -253,12 +259,22 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
     async Task<string> WorkspaceConditionAsync(string ns, string workspace, string type, string reason)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var message = await Eventually.WaitAsync(async () =>
+        JsonNode? last = null;
+        string message;
+        try
         {
-            var condition = JsonNode.Parse((await Plane.KubectlOkAsync("get", "workspace", workspace, "-n", ns, "-o", "json")).StdOut)!["status"]?["conditions"]?.AsArray()
-                .FirstOrDefault(c => c!["type"]!.GetValue<string>() == type);
-            return condition?["status"]?.GetValue<string>() == "False" && condition["reason"]?.GetValue<string>() == reason ? condition["message"]!.GetValue<string>() : null;
-        }, StatusDeadline, $"{type} False with reason {reason}");
+            message = await Eventually.WaitAsync(async () =>
+            {
+                var condition = JsonNode.Parse((await Plane.KubectlOkAsync("get", "workspace", workspace, "-n", ns, "-o", "json")).StdOut)!["status"]?["conditions"]?.AsArray()
+                    .FirstOrDefault(c => c!["type"]!.GetValue<string>() == type);
+                last = condition;
+                return condition?["status"]?.GetValue<string>() == "False" && condition["reason"]?.GetValue<string>() == reason ? condition["message"]!.GetValue<string>() : null;
+            }, StatusDeadline, $"{type} False with reason {reason}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen: {last?.ToJsonString() ?? "no such condition"}\n{await DescribeAsync(ns, workspace)}", e);
+        }
         output.WriteLine($"{type} {reason} after {clock.Elapsed.TotalSeconds:0.0}s: {message}");
         return message;
     }
