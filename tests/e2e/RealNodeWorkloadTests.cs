@@ -212,11 +212,7 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
         workspace["metadata"]!["annotations"] = new JsonObject { [ModelImages.PinnedAnnotation] = $"{DoublesRepository}/not-published:0.0.0" };
         await ApplyAsync(workspace);
         // The deleted Workspace gave its node back: the minute for the pull error starts once a new node runs the pod.
-        await Eventually.WaitAsync(async () =>
-        {
-            var pods = JsonNode.Parse((await Plane.KubectlOkAsync("get", "pods", "-n", ns.Name, "-l", $"kaito.sh/workspace={name}", "-o", "json")).StdOut)?["items"]?.AsArray() ?? [];
-            return pods.Any(p => p!["metadata"]!["deletionTimestamp"] is null && p["spec"]?["nodeName"] is not null);
-        }, TimeSpan.FromSeconds(180), "the model pod bound to a node again");
+        await ModelPodAsync(ns.Name, name, onNodeWithin: TimeSpan.FromSeconds(180));
         var missing = await InferenceNotReadyAsync(ns.Name, name, "ImagePullError");
         Assert.Contains(await ModelPodAsync(ns.Name, name), missing, StringComparison.Ordinal);
         Assert.Contains("not-published", missing, StringComparison.Ordinal);
@@ -244,13 +240,14 @@ public sealed partial class RealNodeWorkloadTests(ControlPlaneFixture fixture, R
     static bool IsTransformers(JsonNode pod) =>
         pod["spec"]!["containers"]![0]!["command"]?.AsArray().FirstOrDefault()?.GetValue<string>() == "accelerate";
 
-    /// <summary>The Workspace's model pod that is not being deleted.</summary>
-    async Task<string> ModelPodAsync(string ns, string workspace) =>
+    /// <summary>The Workspace's model pod that is not being deleted; with <paramref name="onNodeWithin"/>, one bound to a node by then.</summary>
+    async Task<string> ModelPodAsync(string ns, string workspace, TimeSpan? onNodeWithin = null) =>
         await Eventually.WaitAsync(async () =>
         {
             var pods = JsonNode.Parse((await Plane.KubectlAsync(["get", "pods", "-n", ns, "-l", $"kaito.sh/workspace={workspace}", "-o", "json"])).StdOut)?["items"]?.AsArray() ?? [];
-            return pods.FirstOrDefault(p => p!["metadata"]!["deletionTimestamp"] is null)?["metadata"]!["name"]!.GetValue<string>();
-        }, TimeSpan.FromMinutes(1), "the model pod");
+            return pods.FirstOrDefault(p => p!["metadata"]!["deletionTimestamp"] is null && (onNodeWithin is null || p["spec"]?["nodeName"] is not null))
+                ?["metadata"]!["name"]!.GetValue<string>();
+        }, onNodeWithin ?? TimeSpan.FromMinutes(1), onNodeWithin is null ? "the model pod" : "the model pod bound to a node");
 
     /// <summary>Waits (at most a minute, the bound) for InferenceReady False with <paramref name="reason"/>; returns its message.</summary>
     Task<string> InferenceNotReadyAsync(string ns, string workspace, string reason) => WorkspaceConditionAsync(ns, workspace, "InferenceReady", reason);
