@@ -4,9 +4,19 @@ namespace Kaito.Presets;
 public sealed class SkuCatalog
 {
     readonly Dictionary<string, IReadOnlyList<GpuSku>> byCloud;
+    // Admission looks a SKU up on every review: a hash lookup, not a scan of the cloud's list.
+    readonly Dictionary<string, Dictionary<string, GpuSku>> byCloudAndName;
 
-    public SkuCatalog(IReadOnlyDictionary<string, IReadOnlyList<GpuSku>> skus) =>
+    public SkuCatalog(IReadOnlyDictionary<string, IReadOnlyList<GpuSku>> skus)
+    {
         byCloud = new Dictionary<string, IReadOnlyList<GpuSku>>(skus, StringComparer.OrdinalIgnoreCase);
+        byCloudAndName = new Dictionary<string, Dictionary<string, GpuSku>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (cloud, list) in byCloud)
+        {
+            var byName = byCloudAndName[cloud] = new Dictionary<string, GpuSku>(StringComparer.OrdinalIgnoreCase);
+            foreach (var sku in list) byName.TryAdd(sku.Name, sku);   // the first of a repeated name wins, as the scan did
+        }
+    }
 
     public static SkuCatalog Default { get; } = Load();
 
@@ -21,7 +31,9 @@ public sealed class SkuCatalog
 
     /// <summary>The SKU, or null when this cloud does not list it: never a silent guess.</summary>
     public GpuSku? Find(string cloud, string name) =>
-        For(cloud).FirstOrDefault(s => string.Equals(s.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        byCloudAndName.TryGetValue(cloud, out var byName)
+            ? byName.GetValueOrDefault(name.Trim())
+            : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
 
     /// <summary>The SKU of that name in whichever cloud sells it (SKU names do not collide across clouds), or null.</summary>
     public GpuSku? FindInAnyCloud(string name) => Clouds.Select(c => Find(c, name)).FirstOrDefault(s => s is not null);

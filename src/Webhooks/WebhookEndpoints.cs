@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Kaito.Webhooks.Admission;
 using Microsoft.AspNetCore.Builder;
@@ -50,17 +52,13 @@ public static class WebhookEndpoints
     /// <summary>The AdmissionReview to answer with, or the problem (400, 413) when the body is not one.</summary>
     static async Task<(byte[]? Review, IResult? Problem)> HandleAsync(HttpContext context, AdmissionHandler handler, AdmissionKind kind, bool validate)
     {
-        if (context.Request.ContentLength > MaxRequestBytes)
-            return (null, TypedResults.Problem($"request body over {MaxRequestBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge));
+        if (context.Request.ContentLength > MaxRequestBytes) return (null, TooLarge());
 
-        byte[] body;
+        var reader = context.Request.BodyReader;
+        ReadResult read;
         try
         {
-            body = await ReadBodyAsync(context);
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("limit", StringComparison.Ordinal))
-        {
-            return (null, TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge));
+            read = await ReadWholeBodyAsync(reader, context.RequestAborted);
         }
         catch (BadHttpRequestException e)
         {
@@ -68,25 +66,56 @@ public static class WebhookEndpoints
             // or a broken chunked encoding (400). Answered here rather than logged as an unhandled exception.
             return (null, TypedResults.Problem(e.Message, statusCode: e.StatusCode));
         }
+        var body = read.Buffer;
+        if (body.Length > MaxRequestBytes)
+        {
+            reader.AdvanceTo(body.End);
+            return (null, TooLarge());
+        }
 
-        var answer = await handler.AnswerAsync(kind, validate, body, context.RequestAborted);
+        // The body is read where the pipe holds it (no copy per request); only a body split over the pipe's segments is
+        // joined, into a pooled array. Nothing of the answer refers to these bytes once it is returned.
+        byte[]? joined = null;
+        AdmissionAnswer answer;
+        try
+        {
+            ReadOnlyMemory<byte> bytes;
+            if (body.IsSingleSegment)
+            {
+                bytes = body.First;
+            }
+            else
+            {
+                joined = ArrayPool<byte>.Shared.Rent((int)body.Length);
+                body.CopyTo(joined);
+                bytes = joined.AsMemory(0, (int)body.Length);
+            }
+            answer = await handler.AnswerAsync(kind, validate, bytes, context.RequestAborted);
+        }
+        finally
+        {
+            reader.AdvanceTo(body.End);
+            if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
+        }
         if (answer.Response is not { } response) return (null, TypedResults.Problem(answer.NotAReview, statusCode: StatusCodes.Status400BadRequest));
         return (JsonSerializer.SerializeToUtf8Bytes(
             new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview), null);
     }
 
-    /// <summary>The whole body, at most <see cref="MaxRequestBytes"/>: sized from Content-Length when sent, else grown.</summary>
-    static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    /// <summary>
+    /// Waits until the whole body is in the pipe, unconsumed; stops early once it is over <see cref="MaxRequestBytes"/>,
+    /// so a body without Content-Length is bounded too.
+    /// </summary>
+    static async Task<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
     {
-        var body = new LimitedStream(context.Request.Body, MaxRequestBytes);
-        if (context.Request.ContentLength is { } length)
+        while (true)
         {
-            var buffer = new byte[length];
-            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, context.RequestAborted);
-            return read == buffer.Length ? buffer : buffer[..read];
+            var read = await reader.ReadAsync(cancellationToken);
+            if (read.IsCompleted || read.IsCanceled || read.Buffer.Length > MaxRequestBytes) return read;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
-        using var copy = new MemoryStream();
-        await body.CopyToAsync(copy, context.RequestAborted);
-        return copy.ToArray();
     }
+
+    static IResult TooLarge() =>
+        TypedResults.Problem($"request body over the {MaxRequestBytes} byte limit", statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -33,7 +33,7 @@ public sealed class FieldErrors : IReadOnlyList<FieldError>
     public void TooMany(string path, string detail) => Add(new(FieldErrorType.TooMany, path, detail));
 
     /// <summary>Errors in a stable order: by path, then message, without exact duplicates.</summary>
-    public IReadOnlyList<FieldError> Sorted() =>
+    public IReadOnlyList<FieldError> Sorted() => errors.Count == 0 ? [] :
         [.. errors.Distinct().OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Message, StringComparer.Ordinal)];
 
     public IEnumerator<FieldError> GetEnumerator() => errors.GetEnumerator();

@@ -20,11 +20,11 @@ public static class LabelSelectorRules
             return;
         }
 
-        foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        // In any order: the errors are sorted once, at the end. The path is built only for a label that has a problem.
+        foreach (var (key, value) in labels)
         {
-            var at = $"{path}.matchLabels[{key}]";
-            if (KubernetesNames.LabelKeyProblem(key) is { } keyProblem) errors.Invalid(at, key, keyProblem + "; fix the key");
-            if (KubernetesNames.LabelValueProblem(value) is { } valueProblem) errors.Invalid(at, value, valueProblem + "; fix the value");
+            if (KubernetesNames.LabelKeyProblem(key) is { } keyProblem) errors.Invalid($"{path}.matchLabels[{key}]", key, keyProblem + "; fix the key");
+            if (KubernetesNames.LabelValueProblem(value) is { } valueProblem) errors.Invalid($"{path}.matchLabels[{key}]", value, valueProblem + "; fix the value");
         }
         if (labels.Count > 0 && labels.Keys.All(Labels.ReservedSelectorKeys.Contains))
         {
