@@ -14,14 +14,14 @@ namespace Kaito.GpuSimulator;
 public sealed partial class GpuSimulator
 {
     /// <summary>The real node serving <paramref name="claim"/>, or null.</summary>
-    static V1Node? RealNodeServing(NodeClaim claim, Dictionary<string, V1Node> nodes) =>
+    static V1Node? RealNodeServing(NodeClaim claim, System.Collections.Concurrent.ConcurrentDictionary<string, V1Node> nodes) =>
         nodes.Values.FirstOrDefault(n => !IsSimulated(n) && n.Metadata.Annotations?.TryGetValue(SimulationLabels.ClaimedBy, out var by) == true && by == claim.Metadata.Name);
 
     /// <summary>
     /// Hands a free offered real node of the claim's instance type to <paramref name="claim"/>; null when there is none. The
     /// patch carries the node's resourceVersion, so two claims can never both win it.
     /// </summary>
-    async Task<V1Node?> HandOverRealNodeAsync(NodeClaim claim, string instanceType, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    async Task<V1Node?> HandOverRealNodeAsync(NodeClaim claim, string instanceType, System.Collections.Concurrent.ConcurrentDictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         var free = nodes.Values
             .Where(n => !IsSimulated(n) && n.Metadata.DeletionTimestamp is null && Unwritten("node", n.Metadata)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -16,11 +17,14 @@ namespace Kaito.GpuSimulator;
 /// Workspace asks); node Leases are renewed as kubelets renew them (<see cref="LeaseHeartbeats"/>). It also keeps one
 /// ordinary CPU node and binds pending PersistentVolumeClaims to host-path volumes, as a cluster's system pool and
 /// default storage class would. NodeClaims, Nodes, pods and Workspaces are read from watched caches, so a step costs
-/// the API server nothing when nothing changed; each step writes only what differs from what it saw.
+/// the API server nothing when nothing changed; each step writes only what differs from what it saw. Claims, nodes and
+/// pods are handled up to <see cref="WritesInFlight"/> at a time (thousands of kubelets write in parallel too); each
+/// object is written by one task, so the only shared state is the node map and <see cref="written"/>, both concurrent.
 /// </summary>
 public sealed partial class GpuSimulator
 {
     public const string CpuNodeName = "kaito-sim-cpu-0";
+    const int WritesInFlight = 16;
     readonly IKubernetes client;
     readonly TextWriter log;
     readonly Informer<NodeClaim> claims;
@@ -29,7 +33,7 @@ public sealed partial class GpuSimulator
     readonly Informer<Workspace> workspaces;
     // The resourceVersion each object had when this simulator last wrote it: until the watch brings the result, the
     // cache still shows the old object, and acting on it again would only repeat the same write.
-    readonly Dictionary<string, string?> written = [];
+    readonly ConcurrentDictionary<string, string?> written = new();
 
     public GpuSimulator(IKubernetes client, TextWriter log)
     {
@@ -66,8 +70,8 @@ public sealed partial class GpuSimulator
     public async Task StepAsync(CancellationToken cancellationToken)
     {
         await ExpandNodePoolsAsync(cancellationToken);
-        var known = nodes.All.ToDictionary(n => n.Metadata.Name);
-        foreach (var claim in claims.All) await ProvisionAsync(claim, known, cancellationToken);
+        var known = new ConcurrentDictionary<string, V1Node>(nodes.All.Select(n => KeyValuePair.Create(n.Metadata.Name, n)));
+        await EachAsync(claims.All, claim => ProvisionAsync(claim, known, cancellationToken), cancellationToken);
         await EnsureCpuNodeAsync(known, cancellationToken);
         await AdoptUserGpuNodesAsync(known.Values, cancellationToken);
         await BindVolumeClaimsAsync(cancellationToken);
@@ -76,13 +80,34 @@ public sealed partial class GpuSimulator
         ForgetDeleted();
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> for every item, <see cref="WritesInFlight"/> at a time. A failed call does not stop
+    /// the others: the first failure is rethrown once all have run, and the next step retries what it left.
+    /// </summary>
+    static async Task EachAsync<T>(IEnumerable<T> items, Func<T, Task> action, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = WritesInFlight, CancellationToken = cancellationToken }, async (item, _) =>
+        {
+            try
+            {
+                await action(item);
+            }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException)
+            {
+                Interlocked.CompareExchange(ref first, e, null);
+            }
+        });
+        if (first is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+    }
+
     /// <summary>False when this object is still at the version this simulator last wrote over.</summary>
     bool Unwritten(string kind, V1ObjectMeta metadata) =>
         !written.TryGetValue($"{kind}/{metadata.NamespaceProperty}/{metadata.Name}", out var version) || version != metadata.ResourceVersion;
 
     void Wrote(string kind, V1ObjectMeta metadata) => written[$"{kind}/{metadata.NamespaceProperty}/{metadata.Name}"] = metadata.ResourceVersion;
 
-    async Task ProvisionAsync(NodeClaim claim, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    async Task ProvisionAsync(NodeClaim claim, ConcurrentDictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         var name = claim.Metadata.Name;
         nodes.TryGetValue(name, out var node);
@@ -205,7 +230,7 @@ public sealed partial class GpuSimulator
         }
     }
 
-    async Task EnsureCpuNodeAsync(Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    async Task EnsureCpuNodeAsync(ConcurrentDictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         if (!nodes.TryGetValue(CpuNodeName, out var node))
         {
@@ -326,55 +351,54 @@ public sealed partial class GpuSimulator
     /// at <see cref="NodeFactory.AddressFor"/>. A node annotated with
     /// <see cref="SimulationLabels.HoldStatus"/> is left as it is, for tests that set a node's conditions themselves.
     /// </summary>
-    async Task KeepReadyAsync(IEnumerable<V1Node> nodes, CancellationToken cancellationToken)
+    Task KeepReadyAsync(IEnumerable<V1Node> nodes, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
-        foreach (var node in nodes.Where(IsSimulated))
+        return EachAsync(nodes.Where(IsSimulated), async node =>
         {
-            if (node.Metadata.Annotations?.ContainsKey(SimulationLabels.HoldStatus) == true || !Unwritten("node", node.Metadata)) continue;
-            if (node.Status?.Allocatable is null) continue;
+            if (node.Metadata.Annotations?.ContainsKey(SimulationLabels.HoldStatus) == true || !Unwritten("node", node.Metadata)) return;
+            if (node.Status?.Allocatable is null) return;
             var ready = node.Status.Conditions?.FirstOrDefault(c => c.Type == "Ready") is { Status: "True" };
             var address = NodeFactory.AddressFor(node.Metadata.Name);
             // Nodes made by an older simulator may carry an address outside the local cluster's plan.
             var addressed = node.Status.Addresses?.Any(a => a.Type == "InternalIP" && a.Address == address) == true;
-            if (ready && addressed) continue;
+            if (ready && addressed) return;
             var status = new JsonObject();
             if (!ready) status["conditions"] = JsonNode.Parse(KubernetesJson.Serialize(NodeFactory.Conditions(now)));
             if (!addressed) status["addresses"] = new JsonArray(new JsonObject { ["type"] = "InternalIP", ["address"] = address });
             var patch = new JsonObject { ["status"] = status };
             await IgnoreNotFound(() => client.CoreV1.PatchNodeStatusAsync(new V1Patch(patch.ToJsonString(), V1Patch.PatchType.StrategicMergePatch), node.Metadata.Name, cancellationToken: cancellationToken));
             Wrote("node", node.Metadata);
-        }
+        }, cancellationToken);
     }
 
-    async Task RunPodsAsync(Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    Task RunPodsAsync(ConcurrentDictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
-        foreach (var pod in pods.All)
+        var simulated = pods.All.Where(p => p.Spec?.NodeName is { } nodeName && nodes.TryGetValue(nodeName, out var node) && IsSimulated(node) && Unwritten("pod", p.Metadata));
+        return EachAsync(simulated, async pod =>
         {
-            if (pod.Spec?.NodeName is not { } nodeName || !nodes.TryGetValue(nodeName, out var node) || !IsSimulated(node)) continue;
-            if (!Unwritten("pod", pod.Metadata)) continue;
             if (pod.Metadata.DeletionTimestamp is not null)
             {
                 // No kubelet will confirm the termination: finish it, as a kubelet would after the containers stop.
                 await IgnoreNotFound(() => client.CoreV1.DeleteNamespacedPodAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, gracePeriodSeconds: 0, cancellationToken: cancellationToken));
                 Wrote("pod", pod.Metadata);
-                continue;
+                return;
             }
-            if (pod.Status?.Phase is "Succeeded" or "Failed") continue;
+            if (pod.Status?.Phase is "Succeeded" or "Failed") return;
             var (failure, jobSeconds) = Behaviour(pod);
-            if (PodStatuses.Desired(pod, node, failure, jobSeconds, now) is not { } desired) continue;
+            if (PodStatuses.Desired(pod, nodes[pod.Spec!.NodeName!], failure, jobSeconds, now) is not { } desired) return;
             // A new object around the cached parts: the cached pod stays as the watch delivered it.
             var update = new V1Pod { ApiVersion = "v1", Kind = "Pod", Metadata = pod.Metadata, Spec = pod.Spec, Status = desired };
             await IgnoreNotFound(() => client.CoreV1.ReplaceNamespacedPodStatusAsync(update, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: cancellationToken));
             Wrote("pod", pod.Metadata);
-        }
+        }, cancellationToken);
     }
 
     /// <summary>Forgets the versions written over of objects that are gone.</summary>
     void ForgetDeleted()
     {
-        foreach (var key in written.Keys.ToList())
+        foreach (var key in written.Keys)
         {
             var parts = key.Split('/', 3);
             var present = parts[0] switch
@@ -384,7 +408,7 @@ public sealed partial class GpuSimulator
                 "nodeclaim" => claims.Get("", parts[2]) is not null,
                 _ => false,
             };
-            if (!present) written.Remove(key);
+            if (!present) written.TryRemove(key, out _);
         }
     }
 
