@@ -33,7 +33,12 @@ public sealed partial class WorkspaceReconciler(
             ? ReadyClaimNodeList(workspace)
             : caches.Nodes.All.Where(n => LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels)).ToList();
         var hub = await HubModelAsync(workspace, cancellationToken);
-        var plan = hub.Problem is { } hubProblem ? new WorkspacePlan(null, 1, hubProblem) : WorkspacePlanner.Plan(workspace, settings, candidates, hub.Model);
+        // An unlisted size's GPUs are read from a node of that size: a ready one the user named in preferredNodes serves as
+        // well as a claim's, and spares provisioning one just to read its labels.
+        var planningNodes = settings.NodeAutoProvisioning
+            ? [.. PreferredNodes(workspace, int.MaxValue).Where(n => IsReadyNodeOf(n, workspace.Resource?.InstanceType)), .. candidates]
+            : candidates;
+        var plan = hub.Problem is { } hubProblem ? new WorkspacePlan(null, 1, hubProblem) : WorkspacePlanner.Plan(workspace, settings, planningNodes, hub.Model);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
         if (plan.ProvisionFirst && settings.NodeAutoProvisioning)
         {
@@ -110,14 +115,16 @@ public sealed partial class WorkspaceReconciler(
         var result = new List<V1Node>();
         foreach (var claim in OwnClaims(workspace).Where(NodeReadiness.IsReady))
         {
-            var node = caches.Nodes.Get("", claim.Status!.NodeName!);
-            if (node is null || !NodeReadiness.IsReadyGpuNode(node)) continue;
-            string? type = null;
-            if (node.Metadata.Labels?.TryGetValue("node.kubernetes.io/instance-type", out var label) == true) type = label;
-            if (string.Equals(type, instanceType, StringComparison.OrdinalIgnoreCase)) result.Add(node);
+            if (caches.Nodes.Get("", claim.Status!.NodeName!) is { } node && IsReadyNodeOf(node, instanceType)) result.Add(node);
         }
         return result;
     }
+
+    /// <summary>A ready GPU node whose instance-type label is <paramref name="instanceType"/>.</summary>
+    static bool IsReadyNodeOf(V1Node node, string? instanceType) =>
+        NodeReadiness.IsReadyGpuNode(node)
+        && node.Metadata.Labels?.TryGetValue("node.kubernetes.io/instance-type", out var type) == true
+        && string.Equals(type, instanceType, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Karpenter: the Workspace's NodePool, created with the replicas needed; replicas only ever grow (as in KAITO).</summary>
     async Task EnsureNodePoolAsync(Workspace workspace, int replicas, ModelPreset? model, CancellationToken ct)

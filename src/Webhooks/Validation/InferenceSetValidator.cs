@@ -81,10 +81,27 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
         foreach (var error in result.Errors) errors.Add(error with { Path = TemplatePath(error.Path) });
         warnings.AddRange(result.Warnings.Select(w => "spec.template: " + w));
 
-        if (spec.NodeCountLimit is { } limit && result.Allowed && NodesPerReplica(child, result.Model) is { } perReplica && limit < replicas * perReplica)
-            errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
-                $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
+        if (spec.NodeCountLimit is not { } limit || !result.Allowed) return;
+        if (NodesPerReplica(child, result.Model) is { } perReplica)
+        {
+            if (limit < replicas * perReplica)
+                errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
+                    $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
+        }
+        else if (UndeclaredUnlistedSize(child) is { } instanceType)
+        {
+            warnings.Add(
+                $"spec.nodeCountLimit was not checked: {instanceType} is not in the {settings.Cloud} GPU catalog and declares no GPUs, so the nodes " +
+                $"one replica needs are known only once its first node exists. To check now, declare them in spec.template.metadata.annotations " +
+                $"with {Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format})");
+        }
     }
+
+    /// <summary>The template's instance type when it is a GPU size the catalog does not list and whose GPUs are not declared.</summary>
+    string? UndeclaredUnlistedSize(Workspace child) =>
+        child.Resource?.InstanceType is { Length: > 0 } instanceType
+            && WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations) is { Pending: true }
+            ? instanceType : null;
 
     /// <summary>
     /// GPU nodes one replica needs on the template's instance type, for the model the Workspace rules resolved (a Hub

@@ -64,6 +64,24 @@ public sealed class UnlistedSkuReconcileTests
     }
 
     [Fact]
+    public async Task A_ready_preferred_node_of_the_size_is_read_for_its_gpus_and_nothing_is_provisioned_to_read_them()
+    {
+        var world = new WorkspaceWorld();
+        var ws = On("phi-3-mini-4k-instruct");
+        ws.Resource!.PreferredNodes = ["users-nd96"];
+        world.Nodes.Put(WorkspaceWorld.GpuNode("users-nd96", Unlisted, gpus: 8, ws.Resource.LabelSelector!.MatchLabels));
+        world.Add(ws);
+
+        await world.ReconcileAsync(ws);
+
+        Assert.Empty(CreatedClaims(world));
+        var deployment = world.Api.Writes.Single(r => r.Path.EndsWith("/deployments/ws1", StringComparison.Ordinal));
+        var spec = KubernetesJson.Deserialize<V1Deployment>(deployment.Body).Spec.Template.Spec;
+        Assert.Equal("8", spec.Containers[0].Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal("True", Resource(world, ws, out _, out _));
+    }
+
+    [Fact]
     public async Task A_model_that_needs_more_nodes_than_the_first_gets_them_once_its_gpus_are_known()
     {
         var world = new WorkspaceWorld();

@@ -54,6 +54,24 @@ public sealed class InferenceSetValidatorTests
         Valid(Create(Set(extra: "  nodeCountLimit: 2", replicas: 2)));
     }
 
+    [Fact]
+    public void A_node_count_limit_on_an_undeclared_unlisted_size_is_admitted_with_a_warning_saying_how_to_check_it()
+    {
+        var set = Set(extra: "  nodeCountLimit: 1", replicas: 2);
+        set.Spec!.Template!.Resource!.InstanceType = "Standard_ND96asr_v4";
+        var result = Create(set);
+        Valid(result);
+        var warning = Assert.Single(result.Warnings, w => w.StartsWith("spec.nodeCountLimit", StringComparison.Ordinal));
+        Assert.Contains("Standard_ND96asr_v4", warning, StringComparison.Ordinal);
+        Assert.Contains("spec.template.metadata.annotations", warning, StringComparison.Ordinal);
+
+        // Declared GPUs: the limit is checked at once, as for a listed size.
+        set.Spec.Template.Metadata = new System.Text.Json.Nodes.JsonObject { ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["kaito.sh/sku-gpus"] = "1x16Gi/V100" } };
+        var declared = Create(set);
+        Assert.DoesNotContain(declared.Warnings, w => w.StartsWith("spec.nodeCountLimit", StringComparison.Ordinal));
+        Single(declared, "spec.nodeCountLimit", FieldErrorType.Invalid);
+    }
+
     [Theory]
     [InlineData("{type: Recreate}", "spec.updateStrategy.type")]
     [InlineData("{rollingUpdate: {maxUnavailable: 0}}", "spec.updateStrategy.rollingUpdate.maxUnavailable")]
