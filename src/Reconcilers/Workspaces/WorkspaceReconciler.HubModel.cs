@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -9,6 +10,13 @@ namespace Kaito.Reconcilers.Workspaces;
 
 public sealed partial class WorkspaceReconciler
 {
+    const int SizedHubModelsKept = 1024;
+
+    // A Hub model's sizing, once read, holds while the Workspace's generation does (its preset and secret are spec): later
+    // passes read neither the Secret nor the Hub. Keyed by the Workspace's uid; cleared whole past SizedHubModelsKept
+    // entries, which costs each Workspace one more read.
+    readonly ConcurrentDictionary<string, (long Generation, ModelPreset Model)> sizedHubModels = new();
+
     /// <summary>
     /// The Hugging Face model an inference preset names when it is no catalog preset, sized from its metadata (the
     /// webhook admitted it, perhaps before the Hub answered); or the plan problem status shows until it can be read.
@@ -17,6 +25,20 @@ public sealed partial class WorkspaceReconciler
     {
         if (workspace.Inference?.Preset is not { } preset || !HubModelNames.IsHubModel(preset.Name)) return (null, null);
         if (settings.Hub is not { } hub) return (null, ("ModelUnknown", $"{preset.Name} is no preset and this operator reads no Hugging Face metadata"));
+        var key = $"{workspace.Metadata.NamespaceProperty}/{workspace.Metadata.Name}/{workspace.Metadata.Uid}";
+        var generation = workspace.Metadata.Generation ?? 0;
+        if (sizedHubModels.TryGetValue(key, out var sized) && sized.Generation == generation) return (sized.Model, null);
+        var (model, problem) = await ReadHubModelAsync(workspace, preset, hub, ct);
+        if (model is not null)
+        {
+            if (sizedHubModels.Count >= SizedHubModelsKept) sizedHubModels.Clear();
+            sizedHubModels[key] = (generation, model);
+        }
+        return (model, problem);
+    }
+
+    async Task<(ModelPreset? Model, (string Reason, string Message)? Problem)> ReadHubModelAsync(Workspace workspace, PresetSpec preset, HubClient hub, CancellationToken ct)
+    {
         string? token = null;
         if (preset.PresetOptions?.ModelAccessSecret is { Length: > 0 } secretName)
         {
