@@ -180,7 +180,7 @@ public sealed class ApiFaultProxy : IAsyncDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var now = DateTimeOffset.UtcNow;
-        using var issued = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8).Select((b, i) => i == 0 ? (byte)(b & 0x7F) : b).ToArray());
+        using var issued = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), TestCertificates.Serial(8));
         // Kestrel needs the key exportable to the platform's TLS: round-trip through PKCS#12.
         return X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
     }
@@ -188,11 +188,7 @@ public sealed class ApiFaultProxy : IAsyncDisposable
     static bool VerifiedBy(X509Certificate presented, X509Certificate2 ca)
     {
         using var certificate = X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        return TestCertificates.ChainsTo(certificate, ca);
     }
 
     public async ValueTask DisposeAsync()

@@ -239,7 +239,7 @@ public sealed class CertificateRotationTests(ControlPlaneFixture fixture, ITestO
         foreach (var extension in template.Extensions.Where(e => e.Oid?.Value is "2.5.29.17" or "2.5.29.19" or "2.5.29.15" or "2.5.29.37"))
             request.CertificateExtensions.Add(extension);
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.Create(ca, now.AddMinutes(-5), now + validity, RandomNumberGenerator.GetBytes(16).Select((b, i) => i == 0 ? (byte)(b & 0x7F) : b).ToArray());
+        using var certificate = request.Create(ca, now.AddMinutes(-5), now + validity, TestCertificates.Serial(16));
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
@@ -247,10 +247,6 @@ public sealed class CertificateRotationTests(ControlPlaneFixture fixture, ITestO
     {
         using var certificate = Parse(certificatePem);
         using var ca = Parse(caPem);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        return TestCertificates.ChainsTo(certificate, ca);
     }
 }
