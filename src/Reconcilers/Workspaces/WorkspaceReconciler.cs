@@ -35,8 +35,9 @@ public sealed partial class WorkspaceReconciler(
         var hub = await HubModelAsync(workspace, cancellationToken);
         // An unlisted size's GPUs are read from a node of that size: a ready one the user named in preferredNodes serves as
         // well as a claim's, and spares provisioning one just to read its labels.
+        var allPreferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace) : [];
         var planningNodes = settings.NodeAutoProvisioning
-            ? [.. PreferredNodes(workspace, int.MaxValue).Where(n => IsReadyNodeOf(n, workspace.Resource?.InstanceType)), .. candidates]
+            ? [.. allPreferred.Where(n => IsReadyNodeOf(n, workspace.Resource?.InstanceType)), .. candidates]
             : candidates;
         var plan = hub.Problem is { } hubProblem ? new WorkspacePlan(null, 1, hubProblem) : WorkspacePlanner.Plan(workspace, settings, planningNodes, hub.Model);
         var seen = new WorkspaceObservation { NodeAutoProvisioning = settings.NodeAutoProvisioning, TargetNodes = plan.TargetNodes, PlanProblem = plan.Problem };
@@ -56,7 +57,7 @@ public sealed partial class WorkspaceReconciler(
 
         // preferredNodes that exist and carry the selector's labels are used as they are, waited for while not ready (the
         // documented KAITO behaviour its HEAD dropped); NodeClaims are made only for what they do not cover.
-        var preferred = settings.NodeAutoProvisioning ? PreferredNodes(workspace, plan.TargetNodes) : [];
+        var preferred = allPreferred.Take(plan.TargetNodes).ToList();
         List<string> readyNodes;
         if (settings.NodeAutoProvisioning)
         {
@@ -145,10 +146,10 @@ public sealed partial class WorkspaceReconciler(
     }
 
     /// <summary>
-    /// The preferredNodes that exist and carry the selector's labels, up to the target: they are the Workspace's
-    /// nodes even while not yet ready (it waits for them rather than provisioning a replacement).
+    /// The preferredNodes that exist and carry the selector's labels, by name (the first target-many are the Workspace's
+    /// nodes, even while not yet ready: it waits for them rather than provisioning a replacement).
     /// </summary>
-    List<V1Node> PreferredNodes(Workspace workspace, int target)
+    List<V1Node> PreferredNodes(Workspace workspace)
     {
         var names = workspace.Resource?.PreferredNodes;
         if (names is not { Count: > 0 }) return [];
@@ -156,7 +157,6 @@ public sealed partial class WorkspaceReconciler(
             .Select(name => caches.Nodes.Get("", name))
             .Where(n => n is not null && n.Metadata.DeletionTimestamp is null && LabelSelectorMatcher.Matches(workspace.Resource?.LabelSelector, n.Metadata.Labels))
             .OrderBy(n => n!.Metadata.Name, StringComparer.Ordinal)
-            .Take(target)
             .Select(n => n!)];
     }
 

@@ -81,37 +81,28 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
         foreach (var error in result.Errors) errors.Add(error with { Path = TemplatePath(error.Path) });
         warnings.AddRange(result.Warnings.Select(w => "spec.template: " + w));
 
-        if (spec.NodeCountLimit is not { } limit || !result.Allowed) return;
-        if (NodesPerReplica(child, result.Model) is { } perReplica)
-        {
-            if (limit < replicas * perReplica)
-                errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
-                    $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
-        }
-        else if (UndeclaredUnlistedSize(child) is { } instanceType)
+        if (spec.NodeCountLimit is not { } limit || !result.Allowed || child.Resource?.InstanceType is not { Length: > 0 } instanceType) return;
+        var resolved = WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations);
+        if (resolved.Pending)
         {
             warnings.Add(
                 $"spec.nodeCountLimit was not checked: {instanceType} is not in the {settings.Cloud} GPU catalog and declares no GPUs, so the nodes " +
                 $"one replica needs are known only once its first node exists. To check now, declare them in spec.template.metadata.annotations " +
                 $"with {Annotations.SkuGpus}: \"{DeclaredGpus.Example}\" ({DeclaredGpus.Format})");
+            return;
         }
+        if (NodesPerReplica(child, resolved.Shape, result.Model) is { } perReplica && limit < replicas * perReplica)
+            errors.Invalid("spec.nodeCountLimit", limit.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
+                $"{replicas} replicas × {perReplica} GPU node(s) each need {replicas * perReplica}; raise nodeCountLimit or lower replicas"));
     }
 
-    /// <summary>The template's instance type when it is a GPU size the catalog does not list and whose GPUs are not declared.</summary>
-    string? UndeclaredUnlistedSize(Workspace child) =>
-        child.Resource?.InstanceType is { Length: > 0 } instanceType
-            && WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations) is { Pending: true }
-            ? instanceType : null;
-
     /// <summary>
-    /// GPU nodes one replica needs on the template's instance type, for the model the Workspace rules resolved (a Hub
-    /// model included); null when not known here (your own nodes, a custom template, an undeclared unlisted size).
+    /// GPU nodes one replica needs on the template's GPU shape, for the model the Workspace rules resolved (a Hub model
+    /// included); null when not known here (your own nodes, a custom template, no shape).
     /// </summary>
-    int? NodesPerReplica(Workspace child, ModelPreset? model)
+    int? NodesPerReplica(Workspace child, GpuShape? shape, ModelPreset? model)
     {
-        if (child.Resource?.InstanceType is not { Length: > 0 } instanceType
-            || WorkspaceSemantics.ShapeOf(settings.Cloud, instanceType, child.Metadata?.Annotations).Shape is not { } shape) return null;
-        if (model is null) return null;
+        if (shape is null || model is null) return null;
         var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
         return plan.Fits ? plan.Nodes : null;
     }
