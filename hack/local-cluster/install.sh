@@ -35,7 +35,25 @@ common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBE
   --set "tolerations[0].key=kaito.sh/real-node" --set "tolerations[0].operator=Exists" --set "tolerations[0].effect=NoSchedule"
   # While a test makes the real node a GPU node, it carries KAITO's GPU taint instead (tests/e2e/RealGpuNode.cs).
   --set "tolerations[1].key=sku" --set "tolerations[1].operator=Equal" --set "tolerations[1].value=gpu" --set "tolerations[1].effect=NoSchedule")
+# A run stopped during `helm upgrade` (Ctrl-C, a killed session) leaves its release locked in a pending state, and every
+# later upgrade fails with "another operation is in progress". No helm runs here now, so the lock is stale: roll back
+# to the last deployed revision, or remove a release whose first install never finished.
+unlock_release() {
+  local release="$1" status
+  status="$("$helm" status "$release" --namespace "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" 2>/dev/null |
+    sed -n 's/^STATUS: //p')"
+  case "$status" in
+    pending-install)
+      log "$release: an earlier install was interrupted (status $status); uninstalling it first"
+      "$helm" uninstall "$release" --namespace "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" --wait >/dev/null ;;
+    pending-upgrade | pending-rollback)
+      log "$release: an earlier upgrade was interrupted (status $status); rolling back to the last deployed revision"
+      "$helm" rollback "$release" --namespace "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" --wait --timeout 3m >/dev/null ;;
+  esac
+}
+
 for chart in workspace ragengine; do
+  unlock_release "kaito-$chart"
   extra=()
   if [[ "$chart" == workspace ]]; then
     [[ -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra+=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")

@@ -44,7 +44,8 @@ wait_for() { # what seconds command...
 bash "$(dirname "$0")/pki.sh"
 # Written aside and renamed into place: test assemblies run this script while others are running kubectl, which
 # would read a half-written file as no configuration at all (and call localhost:8080).
-kubeconfig "$server" kaito-admin admin.crt admin.key >"$KUBECONFIG_FILE.tmp"
+# It holds the cluster admin's key: readable by its owner only (helm also warns about any other mode).
+(umask 077; kubeconfig "$server" kaito-admin admin.crt admin.key >"$KUBECONFIG_FILE.tmp")
 mv -f "$KUBECONFIG_FILE.tmp" "$KUBECONFIG_FILE"
 
 if alive kube-apiserver && ready; then
