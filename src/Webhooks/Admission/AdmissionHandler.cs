@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
+using Kaito.Webhooks.Admission.Reading;
 using Kaito.Webhooks.Defaulting;
 using Kaito.Webhooks.Validation;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,8 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     /// first reads the body in one pass straight into the typed object, which is all a well-formed review needs. Only a
     /// body that does not decode that way is read again, the tolerant way (objects kept as JSON): that reading answers 400
     /// for a body that is not a review, and for a field of the wrong type the first pass's error already names the
-    /// field. Mutation reads the tolerant way once: defaulting patches the object exactly as received.
+    /// field. Mutation parses the body once and defaults the object as parsed (<see cref="ParsedReview"/>), exactly as
+    /// received; a body that reading declines is read the tolerant way.
     /// </summary>
     public async Task<AdmissionAnswer> AnswerAsync(AdmissionKind kind, bool validate, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
@@ -33,6 +35,10 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
             var (answer, failure) = await ValidateOnePassAsync(kind, body, cancellationToken);
             if (answer is not null) return new AdmissionAnswer(answer, null);
             onePassFailure = failure;
+        }
+        else if (ParsedReview.TryRead(body) is { } parsed)
+        {
+            using (parsed) return new AdmissionAnswer(Mutate(kind, parsed.Request), null);
         }
         AdmissionReview? review;
         try
@@ -48,7 +54,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     }
 
     /// <summary>The tolerant reading: objects kept as JSON, so a field of the wrong type can be named.</summary>
-    internal static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => JsonSerializer.Deserialize(body, WebhookJson.Default.AdmissionReview);
+    internal static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => TypeInfoReader.Read(body, WebhookJson.Default.AdmissionReview);
 
     /// <summary>Defaulting is pure and in-memory; the Task shape matches validation's.</summary>
     internal Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
@@ -130,7 +136,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         TypedAdmissionRequest<T>? request;
         try
         {
-            request = JsonSerializer.Deserialize<TypedAdmissionReview<T>>(review.Span, TypedReviewJson.KubernetesOptions)?.Request;
+            request = TypeInfoReader.Read(review.Span, TypedReviewJson.Review<T>.TypeInfo)?.Request;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -28,6 +28,13 @@ sealed partial class TypedReviewJson : JsonSerializerContext
     /// one (it did: <c>Default</c> was still null, Combine dropped it, and every review was read through reflection).</remarks>
     public static JsonSerializerOptions KubernetesOptions => kubernetesOptions ??= CreateKubernetesOptions();
 
+    /// <summary>The metadata of a typed review under <see cref="KubernetesOptions"/>, looked up once.</summary>
+    public static class Review<T> where T : class
+    {
+        public static JsonTypeInfo<TypedAdmissionReview<T>> TypeInfo { get; } =
+            (JsonTypeInfo<TypedAdmissionReview<T>>)KubernetesOptions.GetTypeInfo(typeof(TypedAdmissionReview<T>));
+    }
+
     static JsonSerializerOptions CreateKubernetesOptions()
     {
         var options = new JsonSerializerOptions(ReflectionKubernetesOptions);

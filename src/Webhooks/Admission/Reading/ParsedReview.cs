@@ -1,0 +1,137 @@
+using System.Text.Json;
+
+namespace Kaito.Webhooks.Admission.Reading;
+
+/// <summary>
+/// An AdmissionReview for defaulting, read from one parse of the body: its objects stay elements of that parse (the
+/// tolerant reading parses each object a second time to keep it as JSON). The envelope is checked field by field the way
+/// the tolerant reading checks it; whatever this reading does not vouch for (a response, a <c>$</c> name, a byte order
+/// mark, text that does not decode, a field of the wrong type) makes it decline, and the tolerant reading answers.
+/// </summary>
+public sealed class ParsedReview : IDisposable
+{
+    readonly JsonDocument document;
+
+    ParsedReview(JsonDocument document, AdmissionRequest request)
+    {
+        this.document = document;
+        Request = request;
+    }
+
+    /// <summary>The request; its objects are valid until this review is disposed.</summary>
+    public AdmissionRequest Request { get; }
+
+    public void Dispose() => document.Dispose();
+
+    /// <summary>The review, or null when the tolerant reading should read the body.</summary>
+    public static ParsedReview? TryRead(ReadOnlyMemory<byte> body)
+    {
+        if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        try
+        {
+            if (Envelope(document.RootElement) is { } request) return new ParsedReview(document, request);
+        }
+        catch (Exception e) when (e is Declined or InvalidOperationException)
+        {
+            // Declined, or a string that does not decode (the tolerant reading refuses it with its own message).
+        }
+        document.Dispose();
+        return null;
+    }
+
+    static AdmissionRequest? Envelope(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return null;
+        AdmissionRequest? request = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            if (property.NameEquals("apiVersion"u8) || property.NameEquals("kind"u8)) _ = String(value);
+            else if (property.NameEquals("request"u8)) request = value.ValueKind == JsonValueKind.Object ? RequestOf(value) : throw new Declined();
+            else if (property.NameEquals("response"u8)) throw new Declined();
+            else Unknown(property);
+        }
+        return request;
+    }
+
+    static AdmissionRequest RequestOf(JsonElement element)
+    {
+        var request = new AdmissionRequest();
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            if (property.NameEquals("uid"u8)) request.Uid = String(value);
+            else if (property.NameEquals("kind"u8)) request.Kind = Kind(value);
+            else if (property.NameEquals("resource"u8)) request.Resource = Resource(value);
+            else if (property.NameEquals("subResource"u8)) request.SubResource = String(value);
+            else if (property.NameEquals("name"u8)) request.Name = String(value);
+            else if (property.NameEquals("namespace"u8)) request.Namespace = String(value);
+            else if (property.NameEquals("operation"u8)) request.Operation = String(value);
+            else if (property.NameEquals("dryRun"u8)) request.DryRun = value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Null => null,
+                _ => throw new Declined(),
+            };
+            else if (property.NameEquals("object"u8)) request.Object = value.ValueKind == JsonValueKind.Null ? null : value;
+            else if (property.NameEquals("oldObject"u8)) request.OldObject = value.ValueKind == JsonValueKind.Null ? null : value;
+            else Unknown(property);
+        }
+        return request;
+    }
+
+    static GroupVersionKind? Kind(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Object) throw new Declined();
+        var kind = new GroupVersionKind();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.NameEquals("group"u8)) kind.Group = String(property.Value);
+            else if (property.NameEquals("version"u8)) kind.Version = String(property.Value);
+            else if (property.NameEquals("kind"u8)) kind.Kind = String(property.Value);
+            else Unknown(property);
+        }
+        return kind;
+    }
+
+    static GroupVersionResource? Resource(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Object) throw new Declined();
+        var resource = new GroupVersionResource();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.NameEquals("group"u8)) resource.Group = String(property.Value);
+            else if (property.NameEquals("version"u8)) resource.Version = String(property.Value);
+            else if (property.NameEquals("resource"u8)) resource.Resource = String(property.Value);
+            else Unknown(property);
+        }
+        return resource;
+    }
+
+    static string? String(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null => null,
+        _ => throw new Declined(),
+    };
+
+    /// <summary>A property the tolerant reading skips; a <c>$</c> name may mean something to JsonSerializer, so it is left to it.</summary>
+    static void Unknown(JsonProperty property)
+    {
+        if (property.Name.StartsWith('$')) throw new Declined();
+    }
+
+    sealed class Declined : Exception;
+}

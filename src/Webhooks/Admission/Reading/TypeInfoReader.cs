@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Kaito.Webhooks.Admission.Reading;
+
+/// <summary>
+/// Reads JSON into the object JsonSerializer would make from the same <see cref="JsonTypeInfo"/>, without going through
+/// its generic converters: under Native AOT every reference type shares one canonical copy of them (a runtime generic
+/// lookup at every step), and that made reading most of an admission request's cost. Objects, strings, booleans,
+/// integers and string lists and maps are read here (<see cref="ReadPlan"/> says which); anything else is handed to
+/// JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property name, a token of another type,
+/// malformed JSON) makes it decline, and the caller reads with JsonSerializer: same object, same errors.
+/// </summary>
+public static class TypeInfoReader
+{
+    static readonly object True = true, False = false;
+
+    /// <summary>The object read from <paramref name="json"/>, or false when JsonSerializer should read it instead.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, JsonTypeInfo typeInfo, out object? value)
+    {
+        value = null;
+        if (ReadPlan.For(typeInfo) is not { } plan) return false;
+        var reader = new Utf8JsonReader(json, plan.ReaderOptions);
+        try
+        {
+            if (!reader.Read()) return false;
+            var read = ReadValue(ref reader, plan);
+            // Only whitespace may follow the value (the reader throws on anything else).
+            if (reader.Read()) return false;
+            value = read;
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Malformed JSON, a type JsonSerializer would refuse, a setter that throws: JsonSerializer says it its own way.
+            return false;
+        }
+    }
+
+    /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
+    public static T? Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo) =>
+        TryRead(json, typeInfo, out var value) ? (T?)value : JsonSerializer.Deserialize(json, typeInfo);
+
+    static object? ReadValue(ref Utf8JsonReader reader, ReadPlan plan)
+    {
+        var token = reader.TokenType;
+        switch (plan.Kind)
+        {
+            case ReadKind.Object:
+                return token == JsonTokenType.Null ? null : ReadObject(ref reader, plan);
+            case ReadKind.String:
+                return token switch { JsonTokenType.String => reader.GetString(), JsonTokenType.Null => null, _ => throw new Declined() };
+            case ReadKind.NullableBoolean when token == JsonTokenType.Null:
+            case ReadKind.NullableInt32 when token == JsonTokenType.Null:
+            case ReadKind.NullableInt64 when token == JsonTokenType.Null:
+                return null;
+            case ReadKind.Boolean or ReadKind.NullableBoolean:
+                return token switch { JsonTokenType.True => True, JsonTokenType.False => False, _ => throw new Declined() };
+            case ReadKind.Int32 or ReadKind.NullableInt32:
+                return token == JsonTokenType.Number ? reader.GetInt32() : throw new Declined();
+            case ReadKind.Int64 or ReadKind.NullableInt64:
+                return token == JsonTokenType.Number ? reader.GetInt64() : throw new Declined();
+            case ReadKind.StringList:
+                return token == JsonTokenType.Null ? null : ReadStringList(ref reader);
+            case ReadKind.StringMap:
+                return token == JsonTokenType.Null ? null : ReadStringMap(ref reader);
+            default:
+                return token == JsonTokenType.Null && plan.NullIsNull ? null : JsonSerializer.Deserialize(ref reader, plan.TypeInfo);
+        }
+    }
+
+    static object ReadObject(ref Utf8JsonReader reader, ReadPlan plan)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
+        var target = plan.Create!();
+        var properties = plan.Properties;
+        var next = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = Find(ref reader, properties, ref next);
+            reader.Read();
+            if (property is null)
+            {
+                reader.Skip();
+                continue;
+            }
+            property.Set(target, ReadValue(ref reader, property.Value));
+        }
+        return target;
+    }
+
+    /// <summary>The property named at the reader, trying the one after the last match first (JSON usually keeps the declared order).</summary>
+    static PlannedProperty? Find(ref Utf8JsonReader reader, PlannedProperty[] properties, ref int next)
+    {
+        if (reader.ValueIsEscaped) throw new Declined();
+        var name = reader.ValueSpan;
+        // JsonSerializer gives "$" names a meaning of their own for some types and options.
+        if (name.Length > 0 && name[0] == (byte)'$') throw new Declined();
+        for (var i = 0; i < properties.Length; i++)
+        {
+            var index = next + i;
+            if (index >= properties.Length) index -= properties.Length;
+            if (name.SequenceEqual(properties[index].Name))
+            {
+                next = index + 1;
+                return properties[index];
+            }
+        }
+        return null;
+    }
+
+    static List<string?> ReadStringList(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new Declined();
+        var list = new List<string?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            list.Add(StringOrNull(ref reader));
+        return list;
+    }
+
+    static Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
+        var map = new Dictionary<string, string?>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            map[key] = StringOrNull(ref reader);
+        }
+        return map;
+    }
+
+    static string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw new Declined(),
+    };
+
+    /// <summary>Something JsonSerializer would read differently or refuse: let it.</summary>
+    sealed class Declined : Exception;
+}

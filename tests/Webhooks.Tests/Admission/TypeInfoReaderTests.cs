@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
+using Kaito.Api.V1Beta1;
+using Kaito.Webhooks.Admission;
+using Kaito.Webhooks.Admission.Reading;
+using Kaito.Webhooks.Tests.Fuzz;
+using Xunit.Abstractions;
+
+namespace Kaito.Webhooks.Tests.Admission;
+
+/// <summary>
+/// Property: whatever the body, TypeInfoReader either declines or makes exactly the object JsonSerializer makes from the
+/// same metadata (compared by writing both back out), and it never accepts a body JsonSerializer refuses.
+/// </summary>
+public sealed class TypeInfoReaderTests(ITestOutputHelper output)
+{
+    static readonly (string Name, JsonTypeInfo Info)[] Readings =
+    [
+        ("typed Workspace review", TypedReviewJson.Review<Workspace>.TypeInfo),
+        ("typed RAGEngine review", TypedReviewJson.Review<RAGEngine>.TypeInfo),
+        ("typed InferenceSet review", TypedReviewJson.Review<InferenceSet>.TypeInfo),
+        ("tolerant review", WebhookJson.Default.AdmissionReview),
+    ];
+
+    /// <summary>A Workspace with every part the API server may send: managed fields, owner references, times, a pod template, status.</summary>
+    const string FullWorkspace = """
+        {"apiVersion":"kaito.sh/v1beta1","kind":"Workspace",
+         "metadata":{"name":"full","namespace":"default","uid":"3f1c","resourceVersion":"812","generation":4,
+           "creationTimestamp":"2026-11-30T10:00:00Z","deletionTimestamp":"2026-12-01T10:00:00.123456Z","deletionGracePeriodSeconds":0,
+           "labels":{"team":"ml","tier":null},"annotations":{"kaito.sh/runtime":"transformers","note":"a \"quoted\" \u00e9 value"},
+           "finalizers":["workspace.finalizer.kaito.sh"],
+           "ownerReferences":[{"apiVersion":"kaito.sh/v1beta1","kind":"InferenceSet","name":"set","uid":"9a","controller":true,"blockOwnerDeletion":true}],
+           "managedFields":[{"manager":"kubectl","operation":"Update","apiVersion":"kaito.sh/v1beta1","time":"2026-11-30T10:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:labels":{".":{}}}}}]},
+         "resource":{"count":2,"instanceType":"Standard_NC24ads_A100_v4","preferredNodes":["n1","n2"],
+           "labelSelector":{"matchLabels":{"apps":"full"},"matchExpressions":[{"key":"zone","operator":"In","values":["a","b"]}]}},
+         "inference":{"config":"cfg","preset":{"name":"phi-3.5-mini-instruct","accessMode":"public","presetOptions":{"image":"img","imagePullSecrets":["s"]}},
+           "adapters":[{"source":{"name":"a","image":"registry/a:1"},"strength":"0.5"},{"source":{"name":"b","urls":["https://x/y"]}}],
+           "template":{"metadata":{"labels":{"x":"y"}},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":5000}],
+             "resources":{"limits":{"nvidia.com/gpu":"1","memory":"16Gi"}},
+             "livenessProbe":{"httpGet":{"path":"/health","port":"http"},"periodSeconds":10}}],"nodeSelector":{"a":"b"}}}},
+         "status":{"workerNodes":["n1"],"state":"Ready","targetNodeCount":2,
+           "conditions":[{"type":"ResourceReady","status":"True","reason":"Ok","message":"m","lastTransitionTime":"2026-11-30T10:01:00Z","observedGeneration":4}],
+           "performance":{"metrics":{"ttft":{"description":"d","value":"1","unit":"ms","config":{"k":"v"}}}}}}
+        """;
+
+    const string FullTuning = """
+        {"apiVersion":"kaito.sh/v1beta1","kind":"Workspace","metadata":{"name":"tune"},
+         "resource":{"instanceType":"Standard_NC24ads_A100_v4"},
+         "tuning":{"preset":{"name":"phi-3-mini-128k-instruct"},"method":"qlora","config":"c",
+           "input":{"volumeSource":{"persistentVolumeClaim":{"claimName":"data"}},"imagePullSecrets":["s"]},
+           "output":{"volumeSource":{"emptyDir":{}},"image":"registry/out:1","imagePushSecret":"push"}}}
+        """;
+
+    static byte[] Review(string kind, string operation, string obj, string? old = null) => Encoding.UTF8.GetBytes($$$$"""
+        {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u-1",
+          "kind":{"group":"kaito.sh","version":"v1beta1","kind":"{{{{kind}}}}"},"resource":{"group":"kaito.sh","version":"v1beta1","resource":"x"},
+          "requestKind":{"group":"kaito.sh","version":"v1beta1","kind":"{{{{kind}}}}"},"name":"n","namespace":"default","operation":"{{{{operation}}}}",
+          "userInfo":{"username":"admin","groups":["system:masters"]},"object":{{{{obj}}}},"oldObject":{{{{old ?? "null"}}}},"dryRun":false,
+          "options":{"kind":"CreateOptions","apiVersion":"meta.k8s.io/v1"}}}
+        """);
+
+    static IEnumerable<byte[]> WellFormedReviews()
+    {
+        foreach (var workspace in SeedObjects.Workspaces.Append(FullWorkspace).Append(FullTuning))
+        {
+            yield return Review("Workspace", "CREATE", workspace);
+            yield return Review("Workspace", "UPDATE", workspace, workspace);
+        }
+        foreach (var engine in SeedObjects.RAGEngines) yield return Review("RAGEngine", "CREATE", engine);
+        var set = """{"apiVersion":"kaito.sh/v1beta1","kind":"InferenceSet","metadata":{"name":"s"},"spec":{"replicas":2,"nodeCountLimit":4,"template":""" +
+                  """{"metadata":{"annotations":{"a":"b"}},"resource":{"instanceType":"Standard_NC24ads_A100_v4"},"inference":{"preset":{"name":"phi-3.5-mini-instruct"}}}}}""";
+        yield return Review("InferenceSet", "CREATE", set);
+    }
+
+    [Fact]
+    public void Well_formed_reviews_are_read_here_and_equal_JsonSerializers_reading()
+    {
+        foreach (var body in WellFormedReviews())
+        {
+            foreach (var (name, info) in Readings)
+            {
+                var (accepted, mismatch) = Compare(body, info);
+                Assert.True(mismatch is null, $"{name}: {mismatch}");
+                Assert.True(accepted, $"{name} declined a well-formed review: {Encoding.UTF8.GetString(body)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Generated_bodies_are_declined_or_read_as_JsonSerializer_reads_them()
+    {
+        var cases = new MalformedRequestGenerator(20_261_203).Generate(6_000).Where(c => c.Body.Length <= WebhookEndpoints.MaxRequestBytes).ToList();
+        var mismatches = new List<string>();
+        foreach (var (name, info) in Readings)
+        {
+            int accepted = 0, declined = 0;
+            foreach (var fuzz in cases)
+            {
+                var (read, mismatch) = Compare(fuzz.Body, info);
+                if (mismatch is not null) mismatches.Add($"{name}: {mismatch}\n    {fuzz}");
+                if (read) accepted++;
+                else declined++;
+            }
+            output.WriteLine($"{name}: {accepted} read here, {declined} left to JsonSerializer");
+            Assert.True(accepted >= cases.Count / 5, $"{name}: only {accepted} of {cases.Count} read here");
+        }
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} differences, first ones:\n{string.Join("\n", mismatches.Take(5))}");
+    }
+
+    [Theory]
+    [InlineData("""{"request":{"uid":"a","uid":"b","name":"n"}}""", true)]            // the last duplicate wins, as in JsonSerializer
+    [InlineData("""{"request":{"object":{"metadata":{"labels":{"k":"1","k":"2"}}}}}""", true)]
+    [InlineData("""{"request":{"object":{"resource":{"count":3}}}}""", true)]
+    [InlineData("""{"request":{"object":{"resource":{"count":null}}}}""", true)]
+    [InlineData("""{"request":{"object":{"metadata":{"creationTimestamp":null}}}}""", true)]
+    [InlineData("""{"request":{"object":{"unknown":{"deep":[1,{"x":null}]}}}}""", true)]
+    [InlineData("""  {"request":null}  """, true)]
+    [InlineData("""null""", true)]
+    [InlineData("""{"request":{"\u0075id":"escaped name"}}""", false)]
+    [InlineData("""{"$id":"1","request":{}}""", false)]
+    [InlineData("""{"request":{"uid":5}}""", false)]                               // JsonSerializer names the field
+    [InlineData("""{"request":{"object":{"resource":{"count":1.5}}}}""", false)]
+    [InlineData("""{"request":{"object":{"resource":{"count":"3"}}}}""", false)]
+    [InlineData("""{"request":{"object":{"metadata":{"finalizers":[1]}}}}""", false)]
+    [InlineData("""{"request":{"dryRun":"true"}}""", false)]
+    [InlineData("""{"request":{}} {}""", false)]
+    [InlineData("""{"request":{},}""", false)]
+    [InlineData("""{"request":{"object":[]}}""", false)]
+    public void Declines_what_JsonSerializer_would_read_differently_or_refuse(string json, bool readHere)
+    {
+        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(json), TypedReviewJson.Review<Workspace>.TypeInfo);
+        Assert.Null(mismatch);
+        Assert.Equal(readHere, accepted);
+    }
+
+    [Fact]
+    public void Nesting_beyond_the_options_depth_is_declined()
+    {
+        var deep = """{"request":{"object":{"unknown":""" + new string('[', 70) + new string(']', 70) + "}}}";
+        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(deep), TypedReviewJson.Review<Workspace>.TypeInfo);
+        Assert.Null(mismatch);
+        Assert.False(accepted);
+    }
+
+    [Fact]
+    public void The_objects_of_a_review_are_read_here_and_custom_converters_left_to_JsonSerializer()
+    {
+        var plan = ReadPlan.For(TypedReviewJson.Review<Workspace>.TypeInfo)!;
+        var kinds = new Dictionary<Type, ReadKind>();
+        var pending = new Stack<ReadPlan>([plan]);
+        while (pending.TryPop(out var next))
+        {
+            if (!kinds.TryAdd(next.TypeInfo.Type, next.Kind)) continue;
+            foreach (var property in next.Properties) pending.Push(property.Value);
+        }
+        foreach (var type in new[] { typeof(Workspace), typeof(V1ObjectMeta), typeof(ResourceSpec), typeof(V1LabelSelector), typeof(InferenceSpec),
+                     typeof(PresetSpec), typeof(TuningSpec), typeof(DataSource), typeof(V1PodTemplateSpec), typeof(V1PodSpec), typeof(WorkspaceStatus) })
+            Assert.Equal(ReadKind.Object, kinds[type]);
+        Assert.Equal(ReadKind.StringMap, kinds[typeof(IDictionary<string, string>)]);
+        Assert.Equal(ReadKind.StringList, kinds[typeof(IList<string>)]);
+        Assert.Equal(ReadKind.NullableInt32, kinds[typeof(int?)]);
+        // The client's converter for times and STJ's JsonObject are JsonSerializer's to apply.
+        Assert.Equal(ReadKind.Serializer, kinds[typeof(DateTime?)]);
+        Assert.Equal(ReadKind.Serializer, kinds[typeof(System.Text.Json.Nodes.JsonObject)]);
+        output.WriteLine($"{kinds.Count} types planned, {kinds.Count(k => k.Value == ReadKind.Object)} objects read here");
+    }
+
+    /// <summary>Whether the reader took the body, and how its object differs from JsonSerializer's (null: it doesn't).</summary>
+    static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info)
+    {
+        var accepted = TypeInfoReader.TryRead(body, info, out var value);
+        object? read;
+        try
+        {
+            read = JsonSerializer.Deserialize(body, info);
+        }
+        catch (Exception e)
+        {
+            return (accepted, accepted ? $"read here, but JsonSerializer refuses it ({e.GetType().Name}: {e.Message})" : null);
+        }
+        if (!accepted) return (false, null);
+        var (actual, expected) = (Written(value, info), Written(read, info));
+        return (true, actual == expected ? null : $"read here as\n    {actual}\n  JsonSerializer reads\n    {expected}");
+    }
+
+    /// <summary>The object written back as JSON; an object holding text that cannot be written (a lone surrogate) says so.</summary>
+    static string Written(object? value, JsonTypeInfo info)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value, info);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return $"cannot be written: {e.GetType().Name}: {e.Message}";
+        }
+    }
+}
