@@ -3,9 +3,12 @@ using System.Globalization;
 
 namespace Kaito.WebhookBench;
 
-public sealed record LoadResult(string Name, int Workers, long Requests, long Errors, double Seconds, double P50Ms, double P99Ms)
+public sealed record LoadResult(string Name, int Workers, long Requests, long Errors, double Seconds, double P50Ms, double P99Ms, double ServerCpuSeconds)
 {
     public double Throughput => Requests / Seconds;
+
+    /// <summary>CPU time of this process (both servers; wrk is another process) per request while the slices ran.</summary>
+    public double ServerMicrosPerRequest => ServerCpuSeconds * 1e6 / Requests;
 }
 
 /// <summary>
@@ -20,7 +23,7 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
 
     readonly SortedDictionary<long, long> latencyCounts = [];
     long requests, errors;
-    double seconds;
+    double seconds, serverCpuSeconds;
 
     /// <summary>The script wrk runs: POST the body file with a JSON content type; report the histogram when done.</summary>
     public static string Script(string bodyPath) => $$"""
@@ -47,7 +50,7 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
     public Task MeasureSliceAsync(int seconds) => RunAsync(seconds, record: true);
 
     public LoadResult Result() =>
-        new(name, workers, requests, errors, seconds, Percentile(0.50), Percentile(0.99));
+        new(name, workers, requests, errors, seconds, Percentile(0.50), Percentile(0.99), serverCpuSeconds);
 
     async Task RunAsync(int sliceSeconds, bool record)
     {
@@ -57,10 +60,13 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
             RedirectStandardError = true,
             ArgumentList = { "-t1", $"-c{workers}", $"-d{sliceSeconds}s", "--timeout", "5s", "-s", scriptPath, url.ToString() },
         };
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        if (record) serverCpuSeconds += cpu;
         var output = await stdout;
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"wrk exited with {process.ExitCode} on {url}: {await stderr}{output}");
