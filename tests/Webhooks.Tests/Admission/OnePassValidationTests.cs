@@ -1,10 +1,7 @@
-using System.Text;
-using System.Text.Json;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Tests.Fuzz;
-using Kaito.Webhooks.Validation;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using static Kaito.Webhooks.Tests.Admission.EntryPointAnswers;
 
 namespace Kaito.Webhooks.Tests.Admission;
 
@@ -14,25 +11,15 @@ namespace Kaito.Webhooks.Tests.Admission;
 /// </summary>
 public sealed class OnePassValidationTests(ITestOutputHelper output)
 {
-    static readonly AdmissionHandler Handler = new(new AdmissionSettings(), null, NullLogger<AdmissionHandler>.Instance);
-
     [Fact]
     public async Task Every_example_is_answered_in_one_pass_with_the_tolerant_paths_answer()
     {
-        var cases = SeedObjects.Workspaces.Select(o => (AdmissionKind.Workspace, o))
-            .Concat(SeedObjects.RAGEngines.Select(o => (AdmissionKind.RAGEngine, o)));
-        foreach (var (kind, obj) in cases)
+        foreach (var (kind, body) in SeedReviews())
         {
-            foreach (var operation in new[] { "CREATE", "UPDATE" })
-            {
-                var body = Encoding.UTF8.GetBytes($$$"""
-                    {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","kind":{"group":"kaito.sh","version":"v1beta1","kind":"{{{kind.Kind}}}"},"operation":"{{{operation}}}","object":{{{obj}}},"oldObject":{{{(operation == "UPDATE" ? obj : "null")}}}}}
-                    """);
-                var (typed, _) = await Handler.ValidateOnePassAsync(kind, body, CancellationToken.None);
-                Assert.NotNull(typed);
-                Assert.Equal(await TolerantAsync(kind, body), Json(typed));
-                Assert.Equal(await TolerantAsync(kind, body), await AnswerAsync(kind, body));
-            }
+            var (typed, _) = await Handler.ValidateOnePassAsync(kind, body, CancellationToken.None);
+            Assert.NotNull(typed);
+            Assert.Equal(await TolerantAsync(kind, validate: true, body), Json(typed));
+            Assert.Equal(await TolerantAsync(kind, validate: true, body), await EntryPointAsync(kind, validate: true, body));
         }
     }
 
@@ -49,8 +36,8 @@ public sealed class OnePassValidationTests(ITestOutputHelper output)
         foreach (var (fuzz, kind) in cases)
         {
             var (typed, _) = await Handler.ValidateOnePassAsync(kind!, fuzz.Body, CancellationToken.None);
-            var answer = await AnswerAsync(kind!, fuzz.Body);
-            var tolerant = await TolerantAsync(kind!, fuzz.Body);
+            var answer = await EntryPointAsync(kind!, validate: true, fuzz.Body);
+            var tolerant = await TolerantAsync(kind!, validate: true, fuzz.Body);
             if (typed is null) steppedAside++;
             else onePass++;
             if (answer != tolerant) mismatches.Add($"{fuzz}\n    entry point ({(typed is null ? "stepped aside" : "one pass")}): {answer}\n    tolerant: {tolerant}");
@@ -60,28 +47,4 @@ public sealed class OnePassValidationTests(ITestOutputHelper output)
         Assert.True(onePass >= cases.Count / 10, $"only {onePass} of {cases.Count} answered in one pass");
         Assert.True(steppedAside > 0);
     }
-
-    /// <summary>What the endpoint answers without the one-pass path: the review parsed, or "400" when it is not one.</summary>
-    static async Task<string> TolerantAsync(AdmissionKind kind, byte[] body)
-    {
-        AdmissionReview? review;
-        try
-        {
-            review = AdmissionHandler.ReadReview(body);
-        }
-        catch (JsonException)
-        {
-            return "400";
-        }
-        return review?.Request is null ? "400" : Json(await Handler.ValidateAsync(kind, review.Request, CancellationToken.None));
-    }
-
-    /// <summary>What the endpoint answers: the response, or "400" for a body that is not a review.</summary>
-    static async Task<string> AnswerAsync(AdmissionKind kind, byte[] body)
-    {
-        var answer = await Handler.AnswerAsync(kind, validate: true, body, CancellationToken.None);
-        return answer.Response is null ? "400" : Json(answer.Response);
-    }
-
-    static string Json(AdmissionResponse response) => JsonSerializer.Serialize(response);
 }

@@ -1,11 +1,9 @@
 using System.Text;
-using System.Text.Json;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Admission.Reading;
 using Kaito.Webhooks.Tests.Fuzz;
-using Kaito.Webhooks.Validation;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using static Kaito.Webhooks.Tests.Admission.EntryPointAnswers;
 
 namespace Kaito.Webhooks.Tests.Admission;
 
@@ -15,24 +13,14 @@ namespace Kaito.Webhooks.Tests.Admission;
 /// </summary>
 public sealed class ParsedReviewTests(ITestOutputHelper output)
 {
-    static readonly AdmissionHandler Handler = new(new AdmissionSettings(), null, NullLogger<AdmissionHandler>.Instance);
-
     [Fact]
     public async Task Every_example_is_defaulted_from_one_parse_with_the_tolerant_readings_answer()
     {
-        var cases = SeedObjects.Workspaces.Select(o => (AdmissionKind.Workspace, o))
-            .Concat(SeedObjects.RAGEngines.Select(o => (AdmissionKind.RAGEngine, o)));
-        foreach (var (kind, obj) in cases)
+        foreach (var (kind, body) in SeedReviews())
         {
-            foreach (var operation in new[] { "CREATE", "UPDATE" })
-            {
-                var body = Encoding.UTF8.GetBytes($$$"""
-                    {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1","kind":{"group":"kaito.sh","version":"v1beta1","kind":"{{{kind.Kind}}}"},"resource":{"group":"kaito.sh","version":"v1beta1","resource":"r"},"operation":"{{{operation}}}","userInfo":{"username":"u"},"object":{{{obj}}},"oldObject":{{{(operation == "UPDATE" ? obj : "null")}}},"dryRun":false}}
-                    """);
-                using (var parsed = ParsedReview.TryRead(body))
-                    Assert.NotNull(parsed);
-                Assert.Equal(await TolerantAsync(kind, body), await AnswerAsync(kind, body));
-            }
+            using (var parsed = ParsedReview.TryRead(body))
+                Assert.NotNull(parsed);
+            Assert.Equal(await TolerantAsync(kind, validate: false, body), await EntryPointAsync(kind, validate: false, body));
         }
     }
 
@@ -53,8 +41,8 @@ public sealed class ParsedReviewTests(ITestOutputHelper output)
                 if (parsed is null) declined++;
                 else parsedOnce++;
             }
-            var answer = await AnswerAsync(kind!, fuzz.Body);
-            var tolerant = await TolerantAsync(kind!, fuzz.Body);
+            var answer = await EntryPointAsync(kind!, validate: false, fuzz.Body);
+            var tolerant = await TolerantAsync(kind!, validate: false, fuzz.Body);
             if (answer != tolerant) mismatches.Add($"{fuzz}\n    entry point: {answer}\n    tolerant: {tolerant}");
         }
         output.WriteLine($"{cases.Count} mutate requests: {parsedOnce} answered from one parse, {declined} left to the tolerant reading");
@@ -79,27 +67,4 @@ public sealed class ParsedReviewTests(ITestOutputHelper output)
         Assert.Equal(parsedOnce, parsed is not null);
         if (parsed is not null) Assert.Equal("v", parsed.Request.Uid);
     }
-
-    /// <summary>What the endpoint answers with the tolerant reading only: the response, or "400" when the body is not a review.</summary>
-    static async Task<string> TolerantAsync(AdmissionKind kind, byte[] body)
-    {
-        AdmissionReview? review;
-        try
-        {
-            review = AdmissionHandler.ReadReview(body);
-        }
-        catch (JsonException)
-        {
-            return "400";
-        }
-        return review?.Request is null ? "400" : Json(await Handler.MutateAsync(kind, review.Request, CancellationToken.None));
-    }
-
-    static async Task<string> AnswerAsync(AdmissionKind kind, byte[] body)
-    {
-        var answer = await Handler.AnswerAsync(kind, validate: false, body, CancellationToken.None);
-        return answer.Response is null ? "400" : Json(answer.Response);
-    }
-
-    static string Json(AdmissionResponse response) => JsonSerializer.Serialize(response);
 }

@@ -90,34 +90,26 @@ public sealed class ParsedReview : IDisposable
         return request;
     }
 
-    static GroupVersionKind? Kind(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Null) return null;
-        if (element.ValueKind != JsonValueKind.Object) throw new Declined();
-        var kind = new GroupVersionKind();
-        foreach (var property in element.EnumerateObject())
-        {
-            if (property.NameEquals("group"u8)) kind.Group = String(property.Value);
-            else if (property.NameEquals("version"u8)) kind.Version = String(property.Value);
-            else if (property.NameEquals("kind"u8)) kind.Kind = String(property.Value);
-            else Unknown(property);
-        }
-        return kind;
-    }
+    static GroupVersionKind? Kind(JsonElement element) =>
+        GroupVersionAnd(element, "kind"u8) is (var group, var version, var kind) ? new GroupVersionKind { Group = group, Version = version, Kind = kind } : null;
 
-    static GroupVersionResource? Resource(JsonElement element)
+    static GroupVersionResource? Resource(JsonElement element) =>
+        GroupVersionAnd(element, "resource"u8) is (var group, var version, var resource) ? new GroupVersionResource { Group = group, Version = version, Resource = resource } : null;
+
+    /// <summary>A group/version object with one more string property (kind or resource); null for a JSON null.</summary>
+    static (string? Group, string? Version, string? Third)? GroupVersionAnd(JsonElement element, ReadOnlySpan<byte> third)
     {
         if (element.ValueKind == JsonValueKind.Null) return null;
         if (element.ValueKind != JsonValueKind.Object) throw new Declined();
-        var resource = new GroupVersionResource();
+        (string? Group, string? Version, string? Third) read = default;
         foreach (var property in element.EnumerateObject())
         {
-            if (property.NameEquals("group"u8)) resource.Group = String(property.Value);
-            else if (property.NameEquals("version"u8)) resource.Version = String(property.Value);
-            else if (property.NameEquals("resource"u8)) resource.Resource = String(property.Value);
+            if (property.NameEquals("group"u8)) read.Group = String(property.Value);
+            else if (property.NameEquals("version"u8)) read.Version = String(property.Value);
+            else if (property.NameEquals(third)) read.Third = String(property.Value);
             else Unknown(property);
         }
-        return resource;
+        return read;
     }
 
     static string? String(JsonElement value) => value.ValueKind switch
