@@ -40,7 +40,8 @@ common=(--namespace "$OPERATOR_NAMESPACE" --create-namespace --kubeconfig "$KUBE
 # to the last deployed revision, or remove a release whose first install never finished.
 unlock_release() {
   local release="$1" status
-  status="$("$helm" status "$release" --namespace "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" 2>/dev/null |
+  # No release yet (a fresh cluster) is the common case: helm status fails then, and that is not an error here.
+  status="$({ "$helm" status "$release" --namespace "$OPERATOR_NAMESPACE" --kubeconfig "$KUBECONFIG_FILE" 2>/dev/null || true; } |
     sed -n 's/^STATUS: //p')"
   case "$status" in
     pending-install)

@@ -74,6 +74,46 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task An_install_finds_the_release_left_pending_by_an_interrupted_upgrade_and_rolls_it_back()
+    {
+        // What a `helm upgrade` killed halfway leaves behind: the release's newest revision marked pending-upgrade. Helm keeps
+        // each revision in a Secret (base64 of gzipped JSON, labelled with its status and version); this writes one.
+        var revisions = JsonNode.Parse((await Plane.KubectlOkAsync("get", "secrets", "-n", LocalOperator.Namespace,
+            "-l", $"owner=helm,name={LocalOperator.WorkspaceRelease}", "-o", "json")).StdOut)!["items"]!.AsArray();
+        var latest = revisions.OrderBy(r => int.Parse(r!["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).Last()!;
+        var version = int.Parse(latest["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) + 1;
+        var release = HelmRelease.Decode(latest["data"]!["release"]!.GetValue<string>());
+        release["version"] = version;
+        release["info"]!["status"] = "pending-upgrade";
+        release["info"]!["description"] = "Preparing upgrade";
+        var name = $"sh.helm.release.v1.{LocalOperator.WorkspaceRelease}.v{version}";
+        var secret = new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Secret", ["type"] = "helm.sh/release.v1",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name, ["namespace"] = LocalOperator.Namespace,
+                ["labels"] = new JsonObject { ["name"] = LocalOperator.WorkspaceRelease, ["owner"] = "helm", ["status"] = "pending-upgrade", ["version"] = $"{version}" },
+            },
+            ["data"] = new JsonObject { ["release"] = HelmRelease.Encode(release) },
+        };
+        await Plane.KubectlOkAsync(["create", "-f", "-"], secret.ToJsonString());
+
+        var install = await LocalOperator.StartAsync();
+
+        Assert.True(install.Succeeded, install.ToString());
+        Assert.Contains("rolling back to the last deployed revision", install.StdOut + install.StdErr);
+        var statuses = (await Plane.KubectlOkAsync("get", "secrets", "-n", LocalOperator.Namespace, "-l", $"owner=helm,name={LocalOperator.WorkspaceRelease}",
+            "-o", "jsonpath={range .items[*]}{.metadata.labels.version}={.metadata.labels.status}{\"\\n\"}{end}")).StdOut;
+        output.WriteLine(statuses);
+        Assert.DoesNotContain("pending", statuses, StringComparison.Ordinal);
+        var newest = statuses.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('='))
+            .MaxBy(pair => int.Parse(pair[0], System.Globalization.CultureInfo.InvariantCulture))!;
+        Assert.Equal("deployed", newest[1]);
+        Assert.True(int.Parse(newest[0], System.Globalization.CultureInfo.InvariantCulture) > version, $"no revision after the pending one: {statuses}");
+    }
+
+    [Fact]
     public async Task Two_replicas_keep_one_leader_that_hands_over_on_a_graceful_stop_and_is_replaced_after_a_forced_deletion_and_a_runtime_kill()
     {
         var scaled = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_OPERATOR_REPLICAS"] = "2" });
