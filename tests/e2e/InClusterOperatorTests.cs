@@ -76,42 +76,43 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
     [Fact]
     public async Task An_install_finds_the_release_left_pending_by_an_interrupted_upgrade_and_rolls_it_back()
     {
-        // What a `helm upgrade` killed halfway leaves behind: the release's newest revision marked pending-upgrade. Helm keeps
-        // each revision in a Secret (base64 of gzipped JSON, labelled with its status and version); this writes one.
-        var revisions = JsonNode.Parse((await Plane.KubectlOkAsync("get", "secrets", "-n", LocalOperator.Namespace,
-            "-l", $"owner=helm,name={LocalOperator.WorkspaceRelease}", "-o", "json")).StdOut)!["items"]!.AsArray();
-        var latest = revisions.OrderBy(r => int.Parse(r!["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).Last()!;
-        var version = int.Parse(latest["metadata"]!["labels"]!["version"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) + 1;
-        var release = HelmRelease.Decode(latest["data"]!["release"]!.GetValue<string>());
-        release["version"] = version;
-        release["info"]!["status"] = "pending-upgrade";
-        release["info"]!["description"] = "Preparing upgrade";
-        var name = $"sh.helm.release.v1.{LocalOperator.WorkspaceRelease}.v{version}";
-        var secret = new JsonObject
-        {
-            ["apiVersion"] = "v1", ["kind"] = "Secret", ["type"] = "helm.sh/release.v1",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = name, ["namespace"] = LocalOperator.Namespace,
-                ["labels"] = new JsonObject { ["name"] = LocalOperator.WorkspaceRelease, ["owner"] = "helm", ["status"] = "pending-upgrade", ["version"] = $"{version}" },
-            },
-            ["data"] = new JsonObject { ["release"] = HelmRelease.Encode(release) },
-        };
-        await Plane.KubectlOkAsync(["create", "-f", "-"], secret.ToJsonString());
+        // What a `helm upgrade` killed halfway leaves behind: the release's newest revision marked pending-upgrade.
+        const string release = LocalOperator.WorkspaceRelease;
+        var latest = (await HelmRelease.RevisionsAsync(Plane, release)).MaxBy(r => r.Version)!;
+        var pending = latest.Version + 1;
+        await HelmRelease.WriteAsync(Plane, release, latest.Release, pending, "pending-upgrade", "Preparing upgrade");
 
         var install = await LocalOperator.StartAsync();
 
         Assert.True(install.Succeeded, install.ToString());
-        Assert.Contains("rolling back to the last deployed revision", install.StdOut + install.StdErr);
-        var statuses = (await Plane.KubectlOkAsync("get", "secrets", "-n", LocalOperator.Namespace, "-l", $"owner=helm,name={LocalOperator.WorkspaceRelease}",
-            "-o", "jsonpath={range .items[*]}{.metadata.labels.version}={.metadata.labels.status}{\"\\n\"}{end}")).StdOut;
+        Assert.Contains($"{release}: an earlier upgrade was interrupted", install.StdOut + install.StdErr);
         // The rolled-back revision keeps its pending label in the history (helm leaves it); what locks a release is only
         // its newest revision, which must be a deployed one made after it.
-        output.WriteLine(statuses);
-        var newest = statuses.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('='))
-            .MaxBy(pair => int.Parse(pair[0], System.Globalization.CultureInfo.InvariantCulture))!;
-        Assert.Equal("deployed", newest[1]);
-        Assert.True(int.Parse(newest[0], System.Globalization.CultureInfo.InvariantCulture) > version, $"no revision after the pending one: {statuses}");
+        var revisions = await HelmRelease.RevisionsAsync(Plane, release);
+        output.WriteLine(string.Join(", ", revisions.OrderBy(r => r.Version).Select(r => $"v{r.Version} {r.Status}")));
+        var newest = revisions.MaxBy(r => r.Version)!;
+        Assert.Equal("deployed", newest.Status);
+        Assert.True(newest.Version > pending, $"no revision after the pending v{pending}");
+    }
+
+    [Fact]
+    public async Task An_install_finds_a_first_install_left_pending_and_installs_the_release_anew()
+    {
+        // What a first `helm install` killed halfway leaves behind: one revision, marked pending-install.
+        const string release = LocalOperator.RagEngineRelease;
+        var latest = (await HelmRelease.RevisionsAsync(Plane, release)).MaxBy(r => r.Version)!;
+        await Plane.KubectlOkAsync("delete", "secrets", "-n", LocalOperator.Namespace, "-l", $"owner=helm,name={release}");
+        await HelmRelease.WriteAsync(Plane, release, latest.Release, 1, "pending-install", "Initial install underway");
+
+        var install = await LocalOperator.StartAsync();
+
+        Assert.True(install.Succeeded, install.ToString());
+        Assert.Contains($"{release}: an earlier install was interrupted", install.StdOut + install.StdErr);
+        var revisions = await HelmRelease.RevisionsAsync(Plane, release);
+        output.WriteLine(string.Join(", ", revisions.OrderBy(r => r.Version).Select(r => $"v{r.Version} {r.Status}")));
+        // Uninstalling removed the pending revision with the rest of the release; the install made a new first revision.
+        Assert.Equal(["deployed"], revisions.Select(r => r.Status));
+        await Plane.KubectlOkAsync("rollout", "status", "deployment", release, "-n", LocalOperator.Namespace, "--timeout=120s");
     }
 
     [Fact]

@@ -54,7 +54,9 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     }
 
     /// <summary>The tolerant reading: objects kept as JSON, so a field of the wrong type can be named.</summary>
-    internal static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => TypeInfoReader.Read(body, WebhookJson.Default.AdmissionReview);
+    internal static AdmissionReview? ReadReview(ReadOnlySpan<byte> body) => TolerantReader.Read(body);
+
+    static readonly TypeInfoReader<AdmissionReview> TolerantReader = new(WebhookJson.Default.AdmissionReview);
 
     /// <summary>Defaulting is pure and in-memory; the Task shape matches validation's.</summary>
     internal Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
@@ -136,7 +138,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         TypedAdmissionRequest<T>? request;
         try
         {
-            request = TypeInfoReader.Read(review.Span, TypedReviewJson.Review<T>.TypeInfo)?.Request;
+            request = TypedReviewJson.Review<T>.Reader.Read(review.Span)?.Request;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

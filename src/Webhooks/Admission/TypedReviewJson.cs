@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using Kaito.Api.V1Beta1;
+using Kaito.Webhooks.Admission.Reading;
 
 namespace Kaito.Webhooks.Admission;
 
@@ -33,6 +34,9 @@ sealed partial class TypedReviewJson : JsonSerializerContext
     {
         public static JsonTypeInfo<TypedAdmissionReview<T>> TypeInfo { get; } =
             (JsonTypeInfo<TypedAdmissionReview<T>>)KubernetesOptions.GetTypeInfo(typeof(TypedAdmissionReview<T>));
+
+        /// <summary>The reader of <see cref="TypeInfo"/>, planned once.</summary>
+        public static TypeInfoReader<TypedAdmissionReview<T>> Reader { get; } = new(TypeInfo);
     }
 
     static JsonSerializerOptions CreateKubernetesOptions()

@@ -170,7 +170,7 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     /// <summary>Whether the reader took the body, and how its object differs from JsonSerializer's (null: it doesn't).</summary>
     static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info)
     {
-        var accepted = TypeInfoReader.TryRead(body, info, out var value);
+        var accepted = new TypeInfoReader(info).TryRead(body, out var value);
         object? read;
         try
         {

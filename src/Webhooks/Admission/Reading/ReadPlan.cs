@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -42,8 +41,6 @@ sealed class PlannedProperty(byte[] name, Action<object, object?> set)
 sealed class ReadPlan
 {
     static readonly Assembly SerializerAssembly = typeof(JsonSerializer).Assembly;
-    static readonly ConcurrentDictionary<JsonTypeInfo, ReadPlan?> Roots = new(ReferenceEqualityComparer.Instance);
-    static readonly Lock Building = new();
 
     ReadPlan(ReadKind kind, JsonTypeInfo typeInfo)
     {
@@ -59,28 +56,19 @@ sealed class ReadPlan
     /// <summary>For <see cref="ReadKind.Serializer"/>: a JSON null is null without asking the converter (STJ's own Nullable&lt;T&gt;).</summary>
     public bool NullIsNull { get; private set; }
 
-    public JsonReaderOptions ReaderOptions { get; private set; }
-
-    /// <summary>The plan for <paramref name="root"/>, or null when its options ask for something this reader does not reproduce.</summary>
-    public static ReadPlan? For(JsonTypeInfo root) => Roots.GetOrAdd(root, static info =>
+    /// <summary>
+    /// The plan for <paramref name="root"/>, or null when its options ask for something this reader does not reproduce.
+    /// Built anew on each call: whoever reads with it holds it (<see cref="TypeInfoReader"/>).
+    /// </summary>
+    public static ReadPlan? For(JsonTypeInfo root)
     {
-        var options = info.Options;
+        var options = root.Options;
         if (options.PropertyNameCaseInsensitive || options.ReferenceHandler is not null || options.RespectNullableAnnotations
             || !options.AllowDuplicateProperties || options.UnmappedMemberHandling != JsonUnmappedMemberHandling.Skip
             || options.PreferredObjectCreationHandling != JsonObjectCreationHandling.Replace)
             return null;
-        lock (Building)
-        {
-            var plan = new Builder(options).PlanOf(info.Type);
-            plan.ReaderOptions = new JsonReaderOptions
-            {
-                AllowTrailingCommas = options.AllowTrailingCommas,
-                CommentHandling = options.ReadCommentHandling,
-                MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
-            };
-            return plan;
-        }
-    });
+        return new Builder(options).PlanOf(root.Type);
+    }
 
     sealed class Builder(JsonSerializerOptions options)
     {

@@ -7,20 +7,35 @@ namespace Kaito.Webhooks.Admission.Reading;
 /// Reads JSON into the object JsonSerializer would make from the same <see cref="JsonTypeInfo"/>, without going through
 /// its generic converters: under Native AOT every reference type shares one canonical copy of them (a runtime generic
 /// lookup at every step), and that made reading most of an admission request's cost. Objects, strings, booleans,
-/// integers and string lists and maps are read here (<see cref="ReadPlan"/> says which); anything else is handed to
-/// JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property name, a token of another type,
-/// malformed JSON) makes it decline, and the caller reads with JsonSerializer: same object, same errors.
+/// integers and string lists and maps are read here (<see cref="ReadPlan"/> says which, planned once per reader);
+/// anything else is handed to JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property
+/// name, a token of another type, malformed JSON) makes it decline, and the caller reads with JsonSerializer: same
+/// object, same errors.
 /// </summary>
-public static class TypeInfoReader
+public sealed class TypeInfoReader
 {
     static readonly object True = true, False = false;
+    readonly ReadPlan? plan;
+    readonly JsonReaderOptions readerOptions;
+
+    public TypeInfoReader(JsonTypeInfo typeInfo)
+    {
+        plan = ReadPlan.For(typeInfo);
+        var options = typeInfo.Options;
+        readerOptions = new JsonReaderOptions
+        {
+            AllowTrailingCommas = options.AllowTrailingCommas,
+            CommentHandling = options.ReadCommentHandling,
+            MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+        };
+    }
 
     /// <summary>The object read from <paramref name="json"/>, or false when JsonSerializer should read it instead.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, JsonTypeInfo typeInfo, out object? value)
+    public bool TryRead(ReadOnlySpan<byte> json, out object? value)
     {
         value = null;
-        if (ReadPlan.For(typeInfo) is not { } plan) return false;
-        var reader = new Utf8JsonReader(json, plan.ReaderOptions);
+        if (plan is null) return false;
+        var reader = new Utf8JsonReader(json, readerOptions);
         try
         {
             if (!reader.Read()) return false;
@@ -36,10 +51,6 @@ public static class TypeInfoReader
             return false;
         }
     }
-
-    /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
-    public static T? Read<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo) =>
-        TryRead(json, typeInfo, out var value) ? (T?)value : JsonSerializer.Deserialize(json, typeInfo);
 
     static object? ReadValue(ref Utf8JsonReader reader, ReadPlan plan)
     {
@@ -140,4 +151,14 @@ public static class TypeInfoReader
 
     /// <summary>Something JsonSerializer would read differently or refuse: let it.</summary>
     sealed class Declined : Exception;
+}
+
+/// <summary>A <see cref="TypeInfoReader"/> for one type that falls back to JsonSerializer when it declines.</summary>
+public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo)
+{
+    readonly TypeInfoReader reader = new(typeInfo);
+
+    /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
+    public T? Read(ReadOnlySpan<byte> json) =>
+        reader.TryRead(json, out var value) ? (T?)value : JsonSerializer.Deserialize(json, typeInfo);
 }
