@@ -111,7 +111,9 @@ public sealed class TypeInfoReader
         {
             var index = next + i;
             if (index >= properties.Length) index -= properties.Length;
-            if (name.SequenceEqual(properties[index].Name))
+            var candidate = properties[index].Name;
+            // The length first: most names differ in it, and the comparison call costs more than the check.
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
             {
                 next = index + 1;
                 return properties[index];
