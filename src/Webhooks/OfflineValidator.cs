@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using Kaito.Api.V1Beta1;
@@ -29,12 +30,16 @@ public sealed class OfflineValidator(AdmissionSettings settings)
             return new OfflineVerdict(kind, name, ValidationResult.From(errors, []), []);
         }
 
-        var defaulting = kind switch
+        DefaultingResult defaulting;
+        using (var parsed = JsonDocument.Parse(document.ToJsonString()))
         {
-            Workspace.KindName => new WorkspaceDefaulter(settings).Default(document, isCreate: true),
-            RAGEngine.KindName => RAGEngineDefaulter.Default(document),
-            _ => DefaultingResult.None,
-        };
+            defaulting = kind switch
+            {
+                Workspace.KindName => new WorkspaceDefaulter(settings).Default(parsed.RootElement, isCreate: true),
+                RAGEngine.KindName => RAGEngineDefaulter.Default(parsed.RootElement),
+                _ => DefaultingResult.None,
+            };
+        }
         JsonPatchApplier.Apply(document, defaulting.Operations);
         var json = document.ToJsonString();
         var result = kind switch

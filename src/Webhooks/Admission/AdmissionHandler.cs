@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
@@ -68,8 +67,8 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         if (Precheck(kind, request) is { } early) return early;
         try
         {
-            var json = JsonObject.Create(request.Object!.Value);
-            if (json is null) return AdmissionResponses.BadRequest(uid, $"the {kind.Kind} in the request is not a JSON object");
+            // Precheck made sure it is an object.
+            var json = request.Object!.Value;
             var isCreate = request.Operation == "CREATE";
             // An InferenceSet's defaults (replicas, updateStrategy) are the CRD schema's; its template is defaulted
             // when the children are made from it, by the Workspace webhook.

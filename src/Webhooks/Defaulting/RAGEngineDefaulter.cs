@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Kaito.Webhooks.Admission;
 
 namespace Kaito.Webhooks.Defaulting;
@@ -8,9 +8,9 @@ public static class RAGEngineDefaulter
 {
     public const string DefaultMountPath = "/mnt/data";
 
-    public static DefaultingResult Default(JsonObject ragEngine)
+    public static DefaultingResult Default(JsonElement ragEngine)
     {
-        if (ragEngine["spec"]?["storage"]?["persistentVolume"] is JsonObject volume && volume["mountPath"] is null)
+        if (ragEngine.At("spec").At("storage").At("persistentVolume").AsObject() is { } volume && volume.At("mountPath") is null)
             return new DefaultingResult([JsonPatchOperation.Add("/spec/storage/persistentVolume/mountPath", DefaultMountPath)], []);
         return DefaultingResult.None;
     }

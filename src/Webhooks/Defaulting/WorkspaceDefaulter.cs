@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kaito.Api.V1Beta1;
 using Kaito.Presets;
@@ -12,10 +13,11 @@ namespace Kaito.Webhooks.Defaulting;
 /// exactly as received (so nothing the operator does not model is ever touched):
 /// adapter strength "1.0"; lower-case tuning method; the transformers runtime when an adapter asks for a
 /// strength vLLM cannot apply; and, under node auto-provisioning, the cheapest instance type that fits.
+/// Reads the object where it was parsed (no mutable copy): most requests need no patch at all.
 /// </summary>
 public sealed class WorkspaceDefaulter(AdmissionSettings settings)
 {
-    public DefaultingResult Default(JsonObject workspace, bool isCreate)
+    public DefaultingResult Default(JsonElement workspace, bool isCreate)
     {
         var operations = new List<JsonPatchOperation>();
         var warnings = new List<string>();
@@ -23,35 +25,36 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         LowerCaseTuningMethod(workspace, operations);
         DefaultRuntime(workspace, operations, warnings);
         if (isCreate) DefaultInstanceType(workspace, operations, warnings);
-        return new DefaultingResult(operations, warnings);
+        return operations.Count == 0 && warnings.Count == 0 ? DefaultingResult.None : new DefaultingResult(operations, warnings);
     }
 
-    static void DefaultAdapterStrength(JsonObject workspace, List<JsonPatchOperation> operations)
+    static void DefaultAdapterStrength(JsonElement workspace, List<JsonPatchOperation> operations)
     {
-        if (workspace["inference"]?["adapters"] is not JsonArray adapters) return;
-        for (var i = 0; i < adapters.Count; i++)
+        if (Adapters(workspace) is not { } adapters) return;
+        var i = 0;
+        foreach (var adapter in adapters.EnumerateArray())
         {
-            if (adapters[i] is JsonObject adapter && adapter["strength"] is null)
+            if (adapter.ValueKind == JsonValueKind.Object && adapter.At("strength") is null)
                 operations.Add(JsonPatchOperation.Add($"/inference/adapters/{i}/strength", "1.0"));
+            i++;
         }
     }
 
-    static void LowerCaseTuningMethod(JsonObject workspace, List<JsonPatchOperation> operations)
+    static void LowerCaseTuningMethod(JsonElement workspace, List<JsonPatchOperation> operations)
     {
-        if (workspace["tuning"]?["method"] is JsonValue value && value.TryGetValue<string>(out var method)
-            && method != method.ToLowerInvariant())
+        if (workspace.At("tuning").At("method").AsString() is { } method && method != method.ToLowerInvariant())
             operations.Add(JsonPatchOperation.Replace("/tuning/method", method.ToLowerInvariant()));
     }
 
     // vLLM applies LoRA adapters at full strength only. KAITO's older manifests ask for other strengths,
     // which only the transformers runtime honours: choose it for them unless a runtime was chosen explicitly.
-    void DefaultRuntime(JsonObject workspace, List<JsonPatchOperation> operations, List<string> warnings)
+    void DefaultRuntime(JsonElement workspace, List<JsonPatchOperation> operations, List<string> warnings)
     {
         if (!settings.FeatureGates.Vllm) return;
-        var annotations = workspace["metadata"]?["annotations"] as JsonObject;
-        if (annotations?[Annotations.Runtime] is not null) return;
-        if (workspace["inference"]?["adapters"] is not JsonArray adapters) return;
-        if (WorkspaceSemantics.PartialStrength(adapters.OfType<JsonObject>().Select(a => StringAt(a["strength"]))) is not { } partial) return;
+        var annotations = workspace.At("metadata").At("annotations").AsObject();
+        if (annotations.At(Annotations.Runtime) is not null) return;
+        if (Adapters(workspace) is null) return;
+        if (WorkspaceSemantics.PartialStrength(Strengths(workspace)) is not { } partial) return;
 
         if (annotations is null)
             operations.Add(JsonPatchOperation.Add("/metadata/annotations", new JsonObject { [Annotations.Runtime] = Runtimes.Transformers }));
@@ -60,37 +63,49 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         warnings.Add($"adapter strength {partial} needs the transformers runtime (vLLM applies adapters at 1.0); set {Annotations.Runtime}: transformers");
     }
 
-    void DefaultInstanceType(JsonObject workspace, List<JsonPatchOperation> operations, List<string> warnings)
+    void DefaultInstanceType(JsonElement workspace, List<JsonPatchOperation> operations, List<string> warnings)
     {
         if (!settings.AutoProvisioning) return;
-        if (workspace["resource"] is not JsonObject resource) return;
-        if (resource["instanceType"] is JsonValue v && v.TryGetValue<string>(out var current) && !string.IsNullOrWhiteSpace(current)) return;
+        if (workspace.At("resource").AsObject() is not { } resource) return;
+        if (resource.At("instanceType").AsString() is { } current && !string.IsNullOrWhiteSpace(current)) return;
         if (!SkuCatalogHasCloud()) return;
 
-        var presetName = StringAt(workspace["inference"]?["preset"]?["name"]) ?? StringAt(workspace["tuning"]?["preset"]?["name"]);
+        var presetName = workspace.At("inference").At("preset").At("name").AsString() ?? workspace.At("tuning").At("preset").At("name").AsString();
         if (presetName is null || ModelCatalog.Default.Find(presetName) is not { } model) return;
 
-        var tuning = workspace["tuning"] is JsonObject;
+        var tuning = workspace.At("tuning").AsObject() is not null;
         var runtime = WorkspaceSemantics.Runtime(AnnotationsOf(workspace), Strengths(workspace), tuning, settings.FeatureGates.Vllm);
         var skus = SkuCatalog.Default.For(settings.Cloud);
-        var request = new PlanRequest(model, skus[0].Shape, runtime, tuning ? WorkspaceSemantics.TuningMethod(StringAt(workspace["tuning"]?["method"])) : null);
+        var request = new PlanRequest(model, skus[0].Shape, runtime, tuning ? WorkspaceSemantics.TuningMethod(workspace.At("tuning").At("method").AsString()) : null);
         if (CapacityPlanner.Suggest(request, skus, 1) is not [var cheapest]) return;
 
-        operations.Add(resource.ContainsKey("instanceType")
+        operations.Add(resource.TryGetProperty("instanceType", out _)
             ? JsonPatchOperation.Replace("/resource/instanceType", cheapest.Name)
             : JsonPatchOperation.Add("/resource/instanceType", cheapest.Name));
         warnings.Add($"resource.instanceType defaulted to {cheapest.Name}, the cheapest {settings.Cloud} SKU that fits {model.Name} ({cheapest.Nodes} node(s))");
     }
 
-    static Dictionary<string, string>? AnnotationsOf(JsonObject workspace) =>
-        workspace["metadata"]?["annotations"] is JsonObject annotations
-            ? annotations.Where(a => a.Value is JsonValue).ToDictionary(a => a.Key, a => StringAt(a.Value) ?? "", StringComparer.Ordinal)
-            : null;
+    /// <summary>inference.adapters when it is a list; anything else there has nothing to default.</summary>
+    static JsonElement? Adapters(JsonElement workspace) =>
+        workspace.At("inference").At("adapters") is { ValueKind: JsonValueKind.Array } adapters ? adapters : null;
 
-    static IEnumerable<string?> Strengths(JsonObject workspace) =>
-        workspace["inference"]?["adapters"] is JsonArray adapters ? adapters.OfType<JsonObject>().Select(a => StringAt(a["strength"])) : [];
+    /// <summary>The annotations with a string, number or boolean value (as text); the schema rejects the others.</summary>
+    static Dictionary<string, string>? AnnotationsOf(JsonElement workspace)
+    {
+        if (workspace.At("metadata").At("annotations").AsObject() is not { } annotations) return null;
+        var read = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var annotation in annotations.EnumerateObject())
+        {
+            if (annotation.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null) continue;
+            read.Add(annotation.Name, annotation.Value.ValueKind == JsonValueKind.String ? annotation.Value.GetString()! : "");
+        }
+        return read;
+    }
+
+    static IEnumerable<string?> Strengths(JsonElement workspace) =>
+        Adapters(workspace) is { } adapters
+            ? adapters.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.Object).Select(a => a.At("strength").AsString())
+            : [];
 
     bool SkuCatalogHasCloud() => SkuCatalog.Default.HasCloud(settings.Cloud);
-
-    static string? StringAt(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 }

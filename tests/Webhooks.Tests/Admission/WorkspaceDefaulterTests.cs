@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Defaulting;
@@ -8,7 +9,7 @@ namespace Kaito.Webhooks.Tests.Admission;
 
 public sealed class WorkspaceDefaulterTests
 {
-    static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+    static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
 
     [Fact]
     public void Adapter_without_strength_gets_1_0_and_nothing_else_changes()
@@ -47,10 +48,11 @@ public sealed class WorkspaceDefaulterTests
             """);
 
         var result = new WorkspaceDefaulter(new AdmissionSettings()).Default(workspace, isCreate: true);
-        JsonPatchApplier.Apply(workspace, result.Operations);
+        var patched = JsonObject.Create(workspace)!;
+        JsonPatchApplier.Apply(patched, result.Operations);
 
         Assert.Contains(result.Operations, o => o.Path == expectedPath);
-        Assert.Equal("transformers", workspace["metadata"]!["annotations"]!["kaito.sh/runtime"]!.GetValue<string>());
+        Assert.Equal("transformers", patched["metadata"]!["annotations"]!["kaito.sh/runtime"]!.GetValue<string>());
         Assert.Contains(result.Warnings, w => w.Contains("transformers", StringComparison.Ordinal));
     }
 
@@ -119,5 +121,30 @@ public sealed class WorkspaceDefaulterTests
         var operation = Assert.Single(RAGEngineDefaulter.Default(rag).Operations);
 
         Assert.Equal(("/spec/storage/persistentVolume/mountPath", "/mnt/data"), (operation.Path, operation.Value!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Adapters_are_counted_as_listed_and_only_objects_get_a_strength()
+    {
+        var workspace = Parse("""{"metadata":{"name":"w"},"resource":{"instanceType":"Standard_NC6s_v3"},"inference":{"preset":{"name":"phi-4"},"adapters":["x",null,{"strength":null}]}}""");
+
+        var operation = Assert.Single(new WorkspaceDefaulter(new AdmissionSettings()).Default(workspace, isCreate: true).Operations);
+
+        Assert.Equal("/inference/adapters/2/strength", operation.Path);
+    }
+
+    [Theory]
+    [InlineData("""{"metadata":"w","inference":{"adapters":[{"strength":"0.5"}]}}""")]
+    [InlineData("""{"metadata":{"name":"w"},"inference":"phi-4","resource":{}}""")]
+    [InlineData("""{"metadata":{"name":"w"},"resource":{},"tuning":["lora"]}""")]
+    public void A_field_that_is_not_an_object_where_one_is_read_throws_so_the_object_is_admitted_unchanged(string json) =>
+        Assert.Throws<InvalidOperationException>(() => new WorkspaceDefaulter(new AdmissionSettings()).Default(Parse(json), isCreate: true));
+
+    [Fact]
+    public void Adapters_that_are_not_a_list_have_nothing_to_default()
+    {
+        var workspace = Parse("""{"metadata":{"name":"w"},"resource":{"instanceType":"Standard_NC6s_v3"},"inference":{"preset":{"name":"phi-4"},"adapters":"a"}}""");
+
+        Assert.Same(DefaultingResult.None, new WorkspaceDefaulter(new AdmissionSettings()).Default(workspace, isCreate: true));
     }
 }
