@@ -66,30 +66,28 @@ public static class CapacityPlanner
         var perGpuRoom = usable - RuntimeOverheadGiB;
         var nodes = Math.Max(1, (int)Math.Ceiling((weights + minKv) / (shape.GpuCount * perGpuRoom) - 1e-9));
 
-        var gpus = shape.GpuCount * nodes;
-        var breakdown = Breakdown(weights / gpus, minKv / gpus, minContext);
-        var required = RuntimeOverheadGiB + (weights + minKv) / gpus;
-        var plan = outline with
-        {
-            Nodes = nodes, TensorParallel = shape.GpuCount, PipelineParallel = nodes,
-            RequiredGpuMemoryGiB = Round(required), Breakdown = breakdown,
-        };
-
         if (nodes > 1 && !model.Distributed)
         {
             var oneNode = RuntimeOverheadGiB + (weights + minKv) / shape.GpuCount;
-            return plan with
+            return outline with
             {
-                Nodes = 1, PipelineParallel = 1, RequiredGpuMemoryGiB = Round(oneNode),
+                TensorParallel = shape.GpuCount, RequiredGpuMemoryGiB = Round(oneNode),
                 Breakdown = Breakdown(weights / shape.GpuCount, minKv / shape.GpuCount, minContext),
                 Reason = $"{model.Name} needs {Round(oneNode)} GiB per GPU on one node of {shape.Source} ({Round(usable)} GiB usable) and cannot run across nodes",
             };
         }
-        if (nodes > MaxNodes)
-            return plan with { Reason = $"{model.Name} would need {nodes} nodes of {shape.Source}, more than the limit of {MaxNodes}" };
 
-        var maxContext = request.MaxModelLen ?? LongestContext(model, perGpuRoom * gpus - weights);
-        return plan with { Fits = true, MaxModelLen = maxContext };
+        // One copy of the outline for the answer (this runs on every admission).
+        var gpus = shape.GpuCount * nodes;
+        var tooMany = nodes > MaxNodes ? $"{model.Name} would need {nodes} nodes of {shape.Source}, more than the limit of {MaxNodes}" : null;
+        return outline with
+        {
+            Fits = tooMany is null, Reason = tooMany,
+            Nodes = nodes, TensorParallel = shape.GpuCount, PipelineParallel = nodes,
+            RequiredGpuMemoryGiB = Round(RuntimeOverheadGiB + (weights + minKv) / gpus),
+            Breakdown = Breakdown(weights / gpus, minKv / gpus, minContext),
+            MaxModelLen = tooMany is null ? request.MaxModelLen ?? LongestContext(model, perGpuRoom * gpus - weights) : null,
+        };
     }
 
     // transformers: accelerate places the layers over the GPUs of one node; there is no multi-node mode.

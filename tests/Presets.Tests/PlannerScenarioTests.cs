@@ -68,6 +68,11 @@ public sealed class PlannerScenarioTests
 
         Assert.False(plan.Fits);
         Assert.Contains("cannot run across nodes", plan.Reason, StringComparison.Ordinal);
+        // The answer describes the one node it would need: all its GPUs in tensor parallel, more memory than each offers.
+        var sku = SkuCatalog.Default.Find("azure", "Standard_NV36ads_A10_v5")!;
+        Assert.Equal((1, 1, sku.GpuCount, null), (plan.Nodes, plan.PipelineParallel, plan.TensorParallel, plan.MaxModelLen));
+        Assert.True(plan.RequiredGpuMemoryGiB > plan.AvailableGpuMemoryGiB, $"{plan.RequiredGpuMemoryGiB} GiB needed, {plan.AvailableGpuMemoryGiB} usable");
+        Assert.Equal(3, plan.Breakdown.Count);
     }
 
     [Fact]

@@ -7,36 +7,39 @@ namespace Kaito.Webhooks.Validation;
 public static class LabelSelectorRules
 {
     static readonly string[] Operators = ["In", "NotIn", "Exists", "DoesNotExist"];
+    static readonly Dictionary<string, string> EmptyLabels = [];
 
     /// <param name="path">Path of the selector, e.g. <c>resource.labelSelector</c>.</param>
     /// <param name="mustLabelNewNodes">True under the gpu-provisioner: new nodes get the selector as labels.</param>
     public static void Validate(V1LabelSelector? selector, string path, bool mustLabelNewNodes, FieldErrors errors)
     {
-        var labels = selector?.MatchLabels ?? new Dictionary<string, string>();
-        var expressions = selector?.MatchExpressions ?? [];
-        if (labels.Count == 0 && expressions.Count == 0)
+        var labels = selector?.MatchLabels;
+        var expressions = selector?.MatchExpressions;
+        if (labels is not { Count: > 0 } && expressions is not { Count: > 0 })
         {
             errors.Required(path, "set at least one matchLabels entry (or matchExpression) that selects the GPU nodes");
             return;
         }
 
         // In any order: the errors are sorted once, at the end. The path is built only for a label that has a problem.
-        foreach (var (key, value) in labels)
+        var allReserved = true;
+        foreach (var (key, value) in labels ?? EmptyLabels)
         {
             if (KubernetesNames.LabelKeyProblem(key) is { } keyProblem) errors.Invalid($"{path}.matchLabels[{key}]", key, keyProblem + "; fix the key");
             if (KubernetesNames.LabelValueProblem(value) is { } valueProblem) errors.Invalid($"{path}.matchLabels[{key}]", value, valueProblem + "; fix the value");
+            allReserved &= Labels.ReservedSelectorKeys.Contains(key);
         }
-        if (labels.Count > 0 && labels.Keys.All(Labels.ReservedSelectorKeys.Contains))
+        if (labels is { Count: > 0 } && allReserved)
         {
             errors.Invalid($"{path}.matchLabels", string.Join(",", labels.Keys.Order(StringComparer.Ordinal)),
                 "every key is reserved for the operator (" + string.Join(", ", Labels.ReservedSelectorKeys.Order(StringComparer.Ordinal)) +
                 "); add a label of your own such as apps: <name>");
         }
 
-        for (var i = 0; i < expressions.Count; i++)
+        for (var i = 0; i < (expressions?.Count ?? 0); i++)
         {
             var at = $"{path}.matchExpressions[{i}]";
-            var expression = expressions[i];
+            var expression = expressions![i];
             if (expression is null)
             {
                 errors.Required(at, "remove the empty entry or give it key and operator");

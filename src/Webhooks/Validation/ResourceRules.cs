@@ -6,19 +6,20 @@ namespace Kaito.Webhooks.Validation;
 /// <summary>instanceType (and the kaito.sh/sku-gpus annotation that describes an unlisted one) against the provisioning mode and the SKU catalog.</summary>
 public static class ResourceRules
 {
+    static readonly string DeclaredPath = AnnotationRules.PathOf(Annotations.SkuGpus);
+
     /// <param name="warnings">Where the note about an unlisted GPU size goes; null where the caller reports it elsewhere (updates, a set's template).</param>
     public static void ValidateInstanceType(
         string? instanceType, string path, AdmissionSettings settings, FieldErrors errors,
         List<string>? warnings = null, IDictionary<string, string>? annotations = null)
     {
         var declared = annotations?.TryGetValue(Annotations.SkuGpus, out var value) == true ? value : null;
-        var declaredPath = AnnotationRules.PathOf(Annotations.SkuGpus);
         if (settings.Provisioning == NodeProvisioning.BringYourOwn)
         {
             if (!string.IsNullOrEmpty(instanceType))
                 errors.Forbidden(path, "nodes are not provisioned (bring your own nodes); remove instanceType and select your GPU nodes with labelSelector");
             if (declared is not null)
-                errors.Forbidden(declaredPath, "nodes are not provisioned (bring your own nodes): their GPUs are read from their NVIDIA labels; remove the annotation");
+                errors.Forbidden(DeclaredPath, "nodes are not provisioned (bring your own nodes): their GPUs are read from their NVIDIA labels; remove the annotation");
             return;
         }
         if (string.IsNullOrWhiteSpace(instanceType))
@@ -38,16 +39,16 @@ public static class ResourceRules
         switch (resolved.Kind)
         {
             case InstanceTypeKind.Listed when declared is not null:
-                errors.Forbidden(declaredPath, $"the catalog knows {resolved.Sku!.Name} ({Describe(resolved.Sku.Shape)}); remove the annotation");
+                errors.Forbidden(DeclaredPath, $"the catalog knows {resolved.Sku!.Name} ({Describe(resolved.Sku.Shape)}); remove the annotation");
                 break;
             case InstanceTypeKind.NotGpu:
                 errors.NotSupported(path, instanceType,
                     $"not a GPU SKU known for {settings.Cloud}, nor named like one ({InstanceTypes.GpuSizeRule(settings.Cloud)}); closest: {Closest()} " +
                     $"(all: `kubectl kaito skus list --cloud {settings.Cloud}`)");
-                if (declared is not null) errors.Forbidden(declaredPath, "describes an unlisted GPU size, and the instance type is none; fix resource.instanceType");
+                if (declared is not null) errors.Forbidden(DeclaredPath, "describes an unlisted GPU size, and the instance type is none; fix resource.instanceType");
                 break;
             case InstanceTypeKind.UnlistedGpu when resolved.AnnotationError is { } problem:
-                errors.Invalid(declaredPath, declared, problem);
+                errors.Invalid(DeclaredPath, declared, problem);
                 break;
             case InstanceTypeKind.UnlistedGpu when declared is not null:
                 break;

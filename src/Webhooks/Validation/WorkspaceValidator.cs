@@ -32,7 +32,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         var errors = new FieldErrors();
         var warnings = new List<string>();
         await ValidateAsync(workspace, old, errors, warnings, cancellationToken);
-        RuleGuard.Run("metadata", () => WorkspaceImmutability.Validate(workspace, old, Settings, errors));
+        RuleGuard.Run("metadata", (workspace, old, Settings, errors), static s => WorkspaceImmutability.Validate(s.workspace, s.old, s.Settings, s.errors));
         return ValidationResult.From(errors, warnings);
     }
 
@@ -45,7 +45,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         if (string.IsNullOrEmpty(name)) errors.Required("metadata.name", "name the Workspace (a DNS label, e.g. workspace-phi-3)");
         else if (!KubernetesNames.IsDns1123Label(name)) errors.Invalid("metadata.name", name, "must be a DNS label: " + KubernetesNames.LabelRule);
 
-        RuleGuard.Run("metadata.annotations", () => AnnotationRules.Validate(annotations, Settings.FeatureGates, errors));
+        RuleGuard.Run("metadata.annotations", (annotations, Settings.FeatureGates, errors), static s => AnnotationRules.Validate(s.annotations, s.FeatureGates, s.errors));
 
         if (workspace.Inference is null && workspace.Tuning is null)
             errors.Required("inference", "set inference (serve a model) or tuning (fine-tune one)");
@@ -59,9 +59,11 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         }
         else
         {
-            RuleGuard.Run("resource.instanceType", () => ResourceRules.ValidateInstanceType(resource.InstanceType, "resource.instanceType", Settings, errors, old is null ? warnings : null, annotations));
-            RuleGuard.Run("resource.labelSelector", () => LabelSelectorRules.Validate(resource.LabelSelector, "resource.labelSelector", Settings.AutoProvisioning, errors));
-            RuleGuard.Run("resource.partition", () => PartitionRules.Validate(resource.Partition, "resource.partition", Settings, errors));
+            RuleGuard.Run("resource.instanceType", (resource.InstanceType, Settings, errors, warnings: old is null ? warnings : null, annotations),
+                static s => ResourceRules.ValidateInstanceType(s.InstanceType, "resource.instanceType", s.Settings, s.errors, s.warnings, s.annotations));
+            RuleGuard.Run("resource.labelSelector", (resource.LabelSelector, Settings.AutoProvisioning, errors),
+                static s => LabelSelectorRules.Validate(s.LabelSelector, "resource.labelSelector", s.AutoProvisioning, s.errors));
+            RuleGuard.Run("resource.partition", (resource.Partition, Settings, errors), static s => PartitionRules.Validate(s.Partition, "resource.partition", s.Settings, s.errors));
         }
 
         var @namespace = string.IsNullOrEmpty(workspace.Metadata?.NamespaceProperty) ? "default" : workspace.Metadata.NamespaceProperty;
@@ -71,18 +73,19 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
             // A Hub model's metadata is read when the name is new; updates that keep it (status writes) never wait for the Hub.
             var hub = inference.Preset is not { } preset ? HubResolution.None
                 : old is not null && old.Inference?.Preset?.Name == preset.Name ? new HubResolution(HubModelNames.IsHubModel(preset.Name), null)
-                : await RuleGuard.RunAsync("inference.preset",
-                    () => HubModelRules.ResolveAsync(preset, "inference.preset", @namespace, Settings, Cluster, errors, warnings, cancellationToken));
-            var model = RuleGuard.Run("inference.preset", () => InferenceRules.Validate(inference, runtime, errors, hub));
+                : await RuleGuard.RunAsync("inference.preset", (preset, @namespace, Settings, Cluster, errors, warnings, cancellationToken),
+                    static s => HubModelRules.ResolveAsync(s.preset, "inference.preset", s.@namespace, s.Settings, s.Cluster, s.errors, s.warnings, s.cancellationToken));
+            var model = RuleGuard.Run("inference.preset", (inference, runtime, errors, hub), static s => InferenceRules.Validate(s.inference, s.runtime, s.errors, s.hub));
             resolved = model;
-            RuleGuard.Run("inference.adapters", () => AdapterRules.Validate(inference.Adapters, runtime, errors));
+            RuleGuard.Run("inference.adapters", (inference.Adapters, runtime, errors), static s => AdapterRules.Validate(s.Adapters, s.runtime, s.errors));
 
             if (old is null && model is not null && resource is not null && model.SupportsRuntime(runtime))
             {
                 if (WorkspaceSemantics.BypassesResourceChecks(annotations))
                     warnings.Add($"GPU fit check bypassed ({Annotations.BypassResourceChecks}: \"true\"); the model may not fit");
                 else
-                    await RuleGuard.RunAsync("resource.instanceType", () => GpuFitRules.ValidateAsync(workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken));
+                    await RuleGuard.RunAsync("resource.instanceType", (workspace, model, runtime, Settings, Cluster, errors, warnings, cancellationToken),
+                        static s => GpuFitRules.ValidateAsync(s.workspace, s.model, s.runtime, s.Settings, s.Cluster, s.errors, s.warnings, s.cancellationToken));
             }
 
             if (!string.IsNullOrEmpty(inference.Config) && inference.Config != old?.Inference?.Config)
@@ -96,7 +99,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
 
         if (workspace.Tuning is { } tuning)
         {
-            RuleGuard.Run("tuning", () => TuningRules.Validate(tuning, resource, errors));
+            RuleGuard.Run("tuning", (tuning, resource, errors), static s => TuningRules.Validate(s.tuning, s.resource, s.errors));
             if (!string.IsNullOrEmpty(tuning.Config) && tuning.Config != old?.Tuning?.Config)
             {
                 if (Cluster is null) warnings.Add($"tuning.config not checked: no cluster access to read ConfigMap {tuning.Config}");
