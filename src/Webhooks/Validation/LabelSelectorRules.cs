@@ -7,7 +7,6 @@ namespace Kaito.Webhooks.Validation;
 public static class LabelSelectorRules
 {
     static readonly string[] Operators = ["In", "NotIn", "Exists", "DoesNotExist"];
-    static readonly Dictionary<string, string> EmptyLabels = [];
 
     /// <param name="path">Path of the selector, e.g. <c>resource.labelSelector</c>.</param>
     /// <param name="mustLabelNewNodes">True under the gpu-provisioner: new nodes get the selector as labels.</param>
@@ -22,16 +21,16 @@ public static class LabelSelectorRules
         }
 
         // In any order: the errors are sorted once, at the end. The path is built only for a label that has a problem.
-        var allReserved = true;
-        foreach (var (key, value) in labels ?? EmptyLabels)
+        var allReserved = labels is { Count: > 0 };
+        foreach (var (key, value) in labels ?? Enumerable.Empty<KeyValuePair<string, string>>())
         {
             if (KubernetesNames.LabelKeyProblem(key) is { } keyProblem) errors.Invalid($"{path}.matchLabels[{key}]", key, keyProblem + "; fix the key");
             if (KubernetesNames.LabelValueProblem(value) is { } valueProblem) errors.Invalid($"{path}.matchLabels[{key}]", value, valueProblem + "; fix the value");
             allReserved &= Labels.ReservedSelectorKeys.Contains(key);
         }
-        if (labels is { Count: > 0 } && allReserved)
+        if (allReserved)
         {
-            errors.Invalid($"{path}.matchLabels", string.Join(",", labels.Keys.Order(StringComparer.Ordinal)),
+            errors.Invalid($"{path}.matchLabels", string.Join(",", labels!.Keys.Order(StringComparer.Ordinal)),
                 "every key is reserved for the operator (" + string.Join(", ", Labels.ReservedSelectorKeys.Order(StringComparer.Ordinal)) +
                 "); add a label of your own such as apps: <name>");
         }

@@ -58,51 +58,11 @@ public static class RuleGuard
         }
     }
 
-    public static void Run(string path, Action rule)
-    {
-        try
-        {
-            rule();
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
-        {
-            throw new RuleFailedException(path, e);
-        }
-    }
+    public static void Run(string path, Action rule) => Run(path, rule, static r => r());
 
-    public static T Run<T>(string path, Func<T> rule)
-    {
-        try
-        {
-            return rule();
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
-        {
-            throw new RuleFailedException(path, e);
-        }
-    }
+    public static T Run<T>(string path, Func<T> rule) => Run(path, rule, static r => r());
 
-    public static async Task RunAsync(string path, Func<Task> rule)
-    {
-        try
-        {
-            await rule();
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
-        {
-            throw new RuleFailedException(path, e);
-        }
-    }
+    public static Task RunAsync(string path, Func<Task> rule) => RunAsync(path, rule, static r => r());
 
-    public static async Task<T> RunAsync<T>(string path, Func<Task<T>> rule)
-    {
-        try
-        {
-            return await rule();
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or RuleFailedException))
-        {
-            throw new RuleFailedException(path, e);
-        }
-    }
+    public static Task<T> RunAsync<T>(string path, Func<Task<T>> rule) => RunAsync(path, rule, static r => r());
 }
