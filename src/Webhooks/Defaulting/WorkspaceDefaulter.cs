@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kaito.Api.V1Beta1;
@@ -53,7 +52,6 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         if (!settings.FeatureGates.Vllm) return;
         var annotations = workspace.At("metadata").At("annotations").AsObject();
         if (annotations.At(Annotations.Runtime) is not null) return;
-        if (Adapters(workspace) is null) return;
         if (WorkspaceSemantics.PartialStrength(Strengths(workspace)) is not { } partial) return;
 
         if (annotations is null)
@@ -70,13 +68,14 @@ public sealed class WorkspaceDefaulter(AdmissionSettings settings)
         if (resource.At("instanceType").AsString() is { } current && !string.IsNullOrWhiteSpace(current)) return;
         if (!SkuCatalogHasCloud()) return;
 
-        var presetName = workspace.At("inference").At("preset").At("name").AsString() ?? workspace.At("tuning").At("preset").At("name").AsString();
+        var tuning = workspace.At("tuning");
+        var presetName = workspace.At("inference").At("preset").At("name").AsString() ?? tuning.At("preset").At("name").AsString();
         if (presetName is null || ModelCatalog.Default.Find(presetName) is not { } model) return;
 
-        var tuning = workspace.At("tuning").AsObject() is not null;
-        var runtime = WorkspaceSemantics.Runtime(AnnotationsOf(workspace), Strengths(workspace), tuning, settings.FeatureGates.Vllm);
+        var tunes = tuning.AsObject() is not null;
+        var runtime = WorkspaceSemantics.Runtime(AnnotationsOf(workspace), Strengths(workspace), tunes, settings.FeatureGates.Vllm);
         var skus = SkuCatalog.Default.For(settings.Cloud);
-        var request = new PlanRequest(model, skus[0].Shape, runtime, tuning ? WorkspaceSemantics.TuningMethod(workspace.At("tuning").At("method").AsString()) : null);
+        var request = new PlanRequest(model, skus[0].Shape, runtime, tunes ? WorkspaceSemantics.TuningMethod(tuning.At("method").AsString()) : null);
         if (CapacityPlanner.Suggest(request, skus, 1) is not [var cheapest]) return;
 
         operations.Add(resource.TryGetProperty("instanceType", out _)
