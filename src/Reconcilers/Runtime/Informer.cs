@@ -3,6 +3,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Kaito.Api.V1Beta1;
 using Microsoft.Extensions.Logging;
 
 namespace Kaito.Reconcilers.Runtime;
@@ -267,7 +268,7 @@ public sealed partial class Informer<T>(ResourceSource<T> source, ILogger logger
     T Slim(T item)
     {
         item.Metadata.ManagedFields = null;
-        item.Metadata.Annotations?.Remove("kubectl.kubernetes.io/last-applied-configuration");
+        item.Metadata.Annotations?.Remove(Annotations.KubectlLastAppliedConfiguration);
         trim?.Invoke(item);
         return item;
     }

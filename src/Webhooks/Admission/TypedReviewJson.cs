@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
+using k8s.Models;
 using Kaito.Api.V1Beta1;
 using Kaito.Webhooks.Admission.Reading;
 
@@ -35,9 +36,17 @@ sealed partial class TypedReviewJson : JsonSerializerContext
         public static JsonTypeInfo<TypedAdmissionReview<T>> TypeInfo { get; } =
             (JsonTypeInfo<TypedAdmissionReview<T>>)KubernetesOptions.GetTypeInfo(typeof(TypedAdmissionReview<T>));
 
-        /// <summary>The reader of <see cref="TypeInfo"/>, planned once.</summary>
-        public static TypeInfoReader<TypedAdmissionReview<T>> Reader { get; } = new(TypeInfo);
+        /// <summary>
+        /// The reader of <see cref="TypeInfo"/>, planned once, for validation: it does not decode kubectl's
+        /// last-applied-configuration annotation (a copy of the whole object, escaped: often a request's largest string),
+        /// which no rule reads.
+        /// </summary>
+        public static TypeInfoReader<TypedAdmissionReview<T>> Reader { get; } = new(TypeInfo, [LastAppliedConfiguration]);
     }
+
+    /// <summary>The annotation validation leaves undecoded (<see cref="Review{T}.Reader"/>).</summary>
+    public static MapEntryOmission LastAppliedConfiguration { get; } =
+        new(typeof(V1ObjectMeta), "annotations", Annotations.KubectlLastAppliedConfiguration);
 
     static JsonSerializerOptions CreateKubernetesOptions()
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
 using Kaito.Api.V1Beta1;
@@ -16,12 +17,17 @@ namespace Kaito.Webhooks.Tests.Admission;
 /// </summary>
 public sealed class TypeInfoReaderTests(ITestOutputHelper output)
 {
-    static readonly (string Name, JsonTypeInfo Info)[] Readings =
+    static readonly MapEntryOmission[] NoOmissions = [];
+    static readonly MapEntryOmission[] LastApplied = [TypedReviewJson.LastAppliedConfiguration];
+
+    static readonly (string Name, JsonTypeInfo Info, MapEntryOmission[] Omissions)[] Readings =
     [
-        ("typed Workspace review", TypedReviewJson.Review<Workspace>.TypeInfo),
-        ("typed RAGEngine review", TypedReviewJson.Review<RAGEngine>.TypeInfo),
-        ("typed InferenceSet review", TypedReviewJson.Review<InferenceSet>.TypeInfo),
-        ("tolerant review", WebhookJson.Default.AdmissionReview),
+        ("typed Workspace review", TypedReviewJson.Review<Workspace>.TypeInfo, NoOmissions),
+        ("typed RAGEngine review", TypedReviewJson.Review<RAGEngine>.TypeInfo, NoOmissions),
+        ("typed InferenceSet review", TypedReviewJson.Review<InferenceSet>.TypeInfo, NoOmissions),
+        ("tolerant review", WebhookJson.Default.AdmissionReview, NoOmissions),
+        ("typed Workspace review for validation", TypedReviewJson.Review<Workspace>.TypeInfo, LastApplied),
+        ("typed InferenceSet review for validation", TypedReviewJson.Review<InferenceSet>.TypeInfo, LastApplied),
     ];
 
     /// <summary>A Workspace with every part the API server may send: managed fields, owner references, times, a pod template, status.</summary>
@@ -63,7 +69,7 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
 
     static IEnumerable<byte[]> WellFormedReviews()
     {
-        foreach (var workspace in SeedObjects.Workspaces.Append(FullWorkspace).Append(FullTuning))
+        foreach (var workspace in SeedObjects.Workspaces.Append(FullWorkspace).Append(FullTuning).Append(KubectlApplied(FullWorkspace)))
         {
             yield return Review("Workspace", "CREATE", workspace);
             yield return Review("Workspace", "UPDATE", workspace, workspace);
@@ -72,6 +78,54 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
         var set = """{"apiVersion":"kaito.sh/v1beta1","kind":"InferenceSet","metadata":{"name":"s"},"spec":{"replicas":2,"nodeCountLimit":4,"template":""" +
                   """{"metadata":{"annotations":{"a":"b"}},"resource":{"instanceType":"Standard_NC24ads_A100_v4"},"inference":{"preset":{"name":"phi-3.5-mini-instruct"}}}}}""";
         yield return Review("InferenceSet", "CREATE", set);
+        yield return Review("InferenceSet", "CREATE", KubectlApplied(set));
+    }
+
+    /// <summary>The object with kubectl's last-applied copy of itself in every metadata's annotations (templates' too).</summary>
+    static string KubectlApplied(string json)
+    {
+        var node = JsonNode.Parse(json)!;
+        var copy = node.ToJsonString() + "\n";
+        foreach (var metadata in Descendants(node).OfType<JsonObject>().Where(o => o.Parent is JsonObject && o.GetPropertyName() == "metadata").ToList())
+        {
+            if (metadata["annotations"] is not JsonObject annotations) metadata["annotations"] = annotations = [];
+            annotations[Annotations.KubectlLastAppliedConfiguration] = copy;
+        }
+        return node.ToJsonString();
+    }
+
+    static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a.AsEnumerable(),
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+            foreach (var descendant in Descendants(child)) yield return descendant;
+    }
+
+    [Theory]
+    [InlineData("\"{\\\"kind\\\":\\\"Workspace\\\"}\\n\"", true)]
+    [InlineData("null", true)]
+    [InlineData("\"\\ud800\"", false)]                                               // a lone surrogate: JsonSerializer refuses it
+    [InlineData("5", false)]
+    [InlineData("{}", false)]
+    public void The_validation_reader_checks_kubectls_copy_without_keeping_it(string value, bool readHere)
+    {
+        const string key = Annotations.KubectlLastAppliedConfiguration;
+        var body = Encoding.UTF8.GetBytes(
+            $$"""{"request":{"object":{"metadata":{"annotations":{"a":"1","{{key}}":{{value}},"b":"2"},"labels":{"{{key}}":"kept"}""" + "}}}}");
+        var (accepted, mismatch) = Compare(body, TypedReviewJson.Review<Workspace>.TypeInfo, LastApplied);
+        Assert.Null(mismatch);
+        Assert.Equal(readHere, accepted);
+        if (!readHere) return;
+        Assert.True(new TypeInfoReader(TypedReviewJson.Review<Workspace>.TypeInfo, LastApplied).TryRead(body, out var value2));
+        var metadata = ((TypedAdmissionReview<Workspace>)value2!).Request!.Object!.Metadata;
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, metadata.Annotations);
+        Assert.Equal("kept", metadata.Labels[Annotations.KubectlLastAppliedConfiguration]);
     }
 
     [Fact]
@@ -79,9 +133,9 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     {
         foreach (var body in WellFormedReviews())
         {
-            foreach (var (name, info) in Readings)
+            foreach (var (name, info, omissions) in Readings)
             {
-                var (accepted, mismatch) = Compare(body, info);
+                var (accepted, mismatch) = Compare(body, info, omissions);
                 Assert.True(mismatch is null, $"{name}: {mismatch}");
                 Assert.True(accepted, $"{name} declined a well-formed review: {Encoding.UTF8.GetString(body)}");
             }
@@ -93,12 +147,12 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     {
         var cases = new MalformedRequestGenerator(20_261_203).Generate(6_000).Where(c => c.Body.Length <= WebhookEndpoints.MaxRequestBytes).ToList();
         var mismatches = new List<string>();
-        foreach (var (name, info) in Readings)
+        foreach (var (name, info, omissions) in Readings)
         {
             int accepted = 0, declined = 0;
             foreach (var fuzz in cases)
             {
-                var (read, mismatch) = Compare(fuzz.Body, info);
+                var (read, mismatch) = Compare(fuzz.Body, info, omissions);
                 if (mismatch is not null) mismatches.Add($"{name}: {mismatch}\n    {fuzz}");
                 if (read) accepted++;
                 else declined++;
@@ -130,7 +184,7 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     [InlineData("""{"request":{"object":[]}}""", false)]
     public void Declines_what_JsonSerializer_would_read_differently_or_refuse(string json, bool readHere)
     {
-        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(json), TypedReviewJson.Review<Workspace>.TypeInfo);
+        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(json), TypedReviewJson.Review<Workspace>.TypeInfo, NoOmissions);
         Assert.Null(mismatch);
         Assert.Equal(readHere, accepted);
     }
@@ -139,7 +193,7 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     public void Nesting_beyond_the_options_depth_is_declined()
     {
         var deep = """{"request":{"object":{"unknown":""" + new string('[', 70) + new string(']', 70) + "}}}";
-        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(deep), TypedReviewJson.Review<Workspace>.TypeInfo);
+        var (accepted, mismatch) = Compare(Encoding.UTF8.GetBytes(deep), TypedReviewJson.Review<Workspace>.TypeInfo, NoOmissions);
         Assert.Null(mismatch);
         Assert.False(accepted);
     }
@@ -167,10 +221,13 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
         output.WriteLine($"{kinds.Count} types planned, {kinds.Count(k => k.Value == ReadKind.Object)} objects read here");
     }
 
-    /// <summary>Whether the reader took the body, and how its object differs from JsonSerializer's (null: it doesn't).</summary>
-    static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info)
+    /// <summary>
+    /// Whether the reader took the body, and how its object differs from JsonSerializer's (null: it doesn't). With
+    /// kubectl's copy omitted, JsonSerializer's object is compared without it.
+    /// </summary>
+    static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info, MapEntryOmission[] omissions)
     {
-        var accepted = new TypeInfoReader(info).TryRead(body, out var value);
+        var accepted = new TypeInfoReader(info, omissions).TryRead(body, out var value);
         object? read;
         try
         {
@@ -182,7 +239,58 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
         }
         if (!accepted) return (false, null);
         var (actual, expected) = (Written(value, info), Written(read, info));
+        if (omissions.Length > 0) (actual, expected) = (WithoutLastApplied(actual), WithoutLastApplied(expected));
         return (true, actual == expected ? null : $"read here as\n    {actual}\n  JsonSerializer reads\n    {expected}");
+    }
+
+    /// <summary>
+    /// JSON written by <see cref="Written"/>, without kubectl's copy in any metadata's annotations. Copied token by token
+    /// (what JsonSerializer writes may hold a name twice, which JsonNode refuses).
+    /// </summary>
+    static string WithoutLastApplied(string json)
+    {
+        if (json.StartsWith("cannot be written", StringComparison.Ordinal)) return json;
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            var path = new List<string?>();
+            string? name = null;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        name = reader.GetString();
+                        if (name == Annotations.KubectlLastAppliedConfiguration && path is [.., "metadata", "annotations"])
+                        {
+                            reader.Read();
+                            reader.Skip();
+                            continue;
+                        }
+                        writer.WritePropertyName(name!);
+                        continue;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        path.Add(name);
+                        if (reader.TokenType == JsonTokenType.StartObject) writer.WriteStartObject();
+                        else writer.WriteStartArray();
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        path.RemoveAt(path.Count - 1);
+                        if (reader.TokenType == JsonTokenType.EndObject) writer.WriteEndObject();
+                        else writer.WriteEndArray();
+                        break;
+                    case JsonTokenType.String:
+                        writer.WriteStringValue(reader.GetString());
+                        break;
+                    default:
+                        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                        break;
+                }
+                name = null;
+            }
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>The object written back as JSON; an object holding text that cannot be written (a lone surrogate) says so.</summary>

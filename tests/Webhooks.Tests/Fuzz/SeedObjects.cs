@@ -21,7 +21,7 @@ static class SeedObjects
     static readonly object[][] CommonPaths =
     [
         ["apiVersion"], ["kind"], ["metadata"], ["metadata", "name"], ["metadata", "namespace"], ["metadata", "annotations"],
-        ["metadata", "annotations", "kaito.sh/runtime"], ["metadata", "labels"], ["metadata", "uid"], ["status"], ["status", "conditions"],
+        ["metadata", "annotations", "kaito.sh/runtime"], ["metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"], ["metadata", "labels"], ["metadata", "uid"], ["status"], ["status", "conditions"],
     ];
 
     public static readonly object[][] WorkspacePaths =

@@ -29,7 +29,18 @@ sealed class PlannedProperty(byte[] name, Action<object, object?> set)
     public byte[] Name { get; } = name;
     public Action<object, object?> Set { get; } = set;
     public ReadPlan Value { get; set; } = null!;
+
+    /// <summary>Keys (UTF-8) of a string map left out of the object (<see cref="MapEntryOmission"/>); empty for most.</summary>
+    public byte[][] OmittedKeys { get; set; } = [];
 }
+
+/// <summary>
+/// An entry of a string map that no user of the object reads, so a <see cref="TypeInfoReader"/> need not decode it: the
+/// entry <paramref name="Key"/> of the property whose JSON name is <paramref name="Property"/> on
+/// <paramref name="DeclaringType"/>. Read here, it is left out of the map (its value is still checked to be a JSON string
+/// or null, what JsonSerializer accepts there); read by JsonSerializer, when this reader declines, it stays in.
+/// </summary>
+public sealed record MapEntryOmission(Type DeclaringType, string Property, string Key);
 
 /// <summary>
 /// The reading of one type under one JsonSerializerOptions, derived from the same metadata JsonSerializer uses (the
@@ -60,17 +71,18 @@ sealed class ReadPlan
     /// The plan for <paramref name="root"/>, or null when its options ask for something this reader does not reproduce.
     /// Built anew on each call: whoever reads with it holds it (<see cref="TypeInfoReader"/>).
     /// </summary>
-    public static ReadPlan? For(JsonTypeInfo root)
+    /// <param name="omissions">Map entries to leave out; one whose property is not a string map read here is ignored.</param>
+    public static ReadPlan? For(JsonTypeInfo root, IReadOnlyList<MapEntryOmission>? omissions = null)
     {
         var options = root.Options;
         if (options.PropertyNameCaseInsensitive || options.ReferenceHandler is not null || options.RespectNullableAnnotations
             || !options.AllowDuplicateProperties || options.UnmappedMemberHandling != JsonUnmappedMemberHandling.Skip
             || options.PreferredObjectCreationHandling != JsonObjectCreationHandling.Replace)
             return null;
-        return new Builder(options).PlanOf(root.Type);
+        return new Builder(options, omissions ?? []).PlanOf(root.Type);
     }
 
-    sealed class Builder(JsonSerializerOptions options)
+    sealed class Builder(JsonSerializerOptions options, IReadOnlyList<MapEntryOmission> omissions)
     {
         readonly Dictionary<Type, ReadPlan> plans = [];
         readonly bool strictNumbers = options.NumberHandling == JsonNumberHandling.Strict;
@@ -127,9 +139,19 @@ sealed class ReadPlan
             plan.Properties = [.. properties];
             // Planned after the object itself is complete, so that a cycle back to it sees its final kind.
             plan.Kind = ReadKind.Object;
-            for (var i = 0; i < properties.Count; i++) properties[i].Value = PlanOf(info.Properties[i].PropertyType);
+            for (var i = 0; i < properties.Count; i++)
+            {
+                var value = properties[i].Value = PlanOf(info.Properties[i].PropertyType);
+                if (value.Kind == ReadKind.StringMap) properties[i].OmittedKeys = OmittedKeys(info.Type, info.Properties[i].Name);
+            }
             return ReadKind.Object;
         }
+
+        byte[][] OmittedKeys(Type declaringType, string property) =>
+        [
+            .. omissions.Where(o => o.DeclaringType.IsAssignableFrom(declaringType) && o.Property == property)
+                .Select(o => System.Text.Encoding.UTF8.GetBytes(o.Key)),
+        ];
 
         static bool IsIgnoredWhenReading(JsonPropertyInfo property) =>
             property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -10,7 +11,7 @@ namespace Kaito.Webhooks.Admission.Reading;
 /// integers and string lists and maps are read here (<see cref="ReadPlan"/> says which, planned once per reader);
 /// anything else is handed to JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property
 /// name, a token of another type, malformed JSON) makes it decline, and the caller reads with JsonSerializer: same
-/// object, same errors.
+/// object, same errors. The one exception is asked for by name: map entries to leave out (<see cref="MapEntryOmission"/>).
 /// </summary>
 public sealed class TypeInfoReader
 {
@@ -18,9 +19,9 @@ public sealed class TypeInfoReader
     readonly ReadPlan? plan;
     readonly JsonReaderOptions readerOptions;
 
-    public TypeInfoReader(JsonTypeInfo typeInfo)
+    public TypeInfoReader(JsonTypeInfo typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null)
     {
-        plan = ReadPlan.For(typeInfo);
+        plan = ReadPlan.For(typeInfo, omissions);
         var options = typeInfo.Options;
         readerOptions = new JsonReaderOptions
         {
@@ -95,7 +96,9 @@ public sealed class TypeInfoReader
                 reader.Skip();
                 continue;
             }
-            property.Set(target, ReadValue(ref reader, property.Value));
+            property.Set(target, property.OmittedKeys.Length == 0 || reader.TokenType == JsonTokenType.Null
+                ? ReadValue(ref reader, property.Value)
+                : ReadStringMap(ref reader, property.OmittedKeys));
         }
         return target;
     }
@@ -131,17 +134,51 @@ public sealed class TypeInfoReader
         return list;
     }
 
-    static Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader)
+    static Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader, byte[][]? omittedKeys = null)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var map = new Dictionary<string, string?>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (omittedKeys is not null && IsOneOf(ref reader, omittedKeys))
+            {
+                reader.Read();
+                CheckOmittedValue(ref reader);
+                continue;
+            }
             var key = reader.GetString()!;
             reader.Read();
             map[key] = StringOrNull(ref reader);
         }
         return map;
+    }
+
+    /// <summary>
+    /// Declines a value JsonSerializer would refuse: anything but a string or null, or a string that does not decode
+    /// (invalid UTF-8, a lone surrogate escape). Unescaping into a scratch buffer checks the same things as decoding,
+    /// without making the string.
+    /// </summary>
+    static void CheckOmittedValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return;
+        if (reader.TokenType != JsonTokenType.String) throw new Declined();
+        var scratch = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            // Throws InvalidOperationException where GetString would.
+            reader.CopyString(scratch);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    static bool IsOneOf(ref Utf8JsonReader reader, byte[][] keys)
+    {
+        foreach (var key in keys)
+            if (reader.ValueTextEquals(key)) return true;
+        return false;
     }
 
     static string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType switch
@@ -156,9 +193,9 @@ public sealed class TypeInfoReader
 }
 
 /// <summary>A <see cref="TypeInfoReader"/> for one type that falls back to JsonSerializer when it declines.</summary>
-public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo)
+public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null)
 {
-    readonly TypeInfoReader reader = new(typeInfo);
+    readonly TypeInfoReader reader = new(typeInfo, omissions);
 
     /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
     public T? Read(ReadOnlySpan<byte> json) =>
