@@ -14,9 +14,26 @@ namespace Kaito.Webhooks.Admission;
 /// clean denial; an exception inside a rule becomes a denial too, logged with the request uid.
 /// Status-subresource writes are always allowed: spec rules never block the operator's status updates.
 /// </summary>
-public sealed partial class AdmissionHandler(AdmissionSettings settings, IClusterLookup? cluster, ILogger<AdmissionHandler> logger)
+public sealed partial class AdmissionHandler
 {
-    readonly WorkspaceDefaulter workspaceDefaulter = new(settings);
+    readonly AdmissionSettings settings;
+    readonly IClusterLookup? cluster;
+    readonly ILogger<AdmissionHandler> logger;
+    readonly WorkspaceDefaulter workspaceDefaulter;
+
+    // The validations as delegates made once: a method group passed per request would be a new delegate each time.
+    readonly Func<string, Workspace, Workspace?, CancellationToken, Task<ValidationResult>> validateWorkspace;
+    readonly Func<string, RAGEngine, RAGEngine?, CancellationToken, Task<ValidationResult>> validateRAGEngine;
+    readonly Func<string, InferenceSet, InferenceSet?, CancellationToken, Task<ValidationResult>> validateInferenceSet;
+
+    public AdmissionHandler(AdmissionSettings settings, IClusterLookup? cluster, ILogger<AdmissionHandler> logger)
+    {
+        (this.settings, this.cluster, this.logger) = (settings, cluster, logger);
+        workspaceDefaulter = new WorkspaceDefaulter(settings);
+        validateWorkspace = ValidateWorkspaceAsync;
+        validateRAGEngine = ValidateRAGEngineAsync;
+        validateInferenceSet = ValidateInferenceSetAsync;
+    }
 
     /// <summary>
     /// The one entry point: an AdmissionReview body in, the response (or why the body is not a review) out. Validation
@@ -107,13 +124,26 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         if (onePassFailure is JsonException { Path: { } path } && path.Length > ObjectPath.Length
             && path.StartsWith(ObjectPath, StringComparison.Ordinal) && path[ObjectPath.Length] is '.' or '[')
             return Task.FromResult(WrongType(uid, kind, name, "$" + path[ObjectPath.Length..]));
+        return AdmitAsync(kind, uid, name, ValidateDecoded(kind, request, cancellationToken));
+    }
+
+    /// <summary>The validation of the objects decoded from JSON; what decoding throws (a wrong type) is the task's exception.</summary>
+    Task<ValidationResult> ValidateDecoded(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    {
         var operation = request.Operation!;
-        return AdmitAsync(kind, uid, name, kind.Kind switch
+        try
         {
-            Workspace.KindName => token => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), token),
-            RAGEngine.KindName => token => ValidateRAGEngineAsync(operation, Decode<RAGEngine>(request.Object!.Value), DecodeOld<RAGEngine>(request), token),
-            _ => token => ValidateInferenceSetAsync(operation, Decode<InferenceSet>(request.Object!.Value), DecodeOld<InferenceSet>(request), token),
-        }, cancellationToken);
+            return kind.Kind switch
+            {
+                Workspace.KindName => ValidateWorkspaceAsync(operation, Decode<Workspace>(request.Object!.Value), DecodeOld<Workspace>(request), cancellationToken),
+                RAGEngine.KindName => ValidateRAGEngineAsync(operation, Decode<RAGEngine>(request.Object!.Value), DecodeOld<RAGEngine>(request), cancellationToken),
+                _ => ValidateInferenceSetAsync(operation, Decode<InferenceSet>(request.Object!.Value), DecodeOld<InferenceSet>(request), cancellationToken),
+            };
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ValidationResult>(e);
+        }
     }
 
     const string ObjectPath = "$.request.object";
@@ -125,9 +155,9 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
     internal Task<(AdmissionResponse? Answer, Exception? Failure)> ValidateOnePassAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
         kind.Kind switch
         {
-            Workspace.KindName => ValidateTypedAsync<Workspace>(kind, review, ValidateWorkspaceAsync, cancellationToken),
-            RAGEngine.KindName => ValidateTypedAsync<RAGEngine>(kind, review, ValidateRAGEngineAsync, cancellationToken),
-            _ => ValidateTypedAsync<InferenceSet>(kind, review, ValidateInferenceSetAsync, cancellationToken),
+            Workspace.KindName => ValidateTypedAsync(kind, review, validateWorkspace, cancellationToken),
+            RAGEngine.KindName => ValidateTypedAsync(kind, review, validateRAGEngine, cancellationToken),
+            _ => ValidateTypedAsync(kind, review, validateInferenceSet, cancellationToken),
         };
 
     async Task<(AdmissionResponse?, Exception?)> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
@@ -147,19 +177,18 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         if (request is null) return (null, null);
         var uid = request.Uid ?? "";
         if (Precheck(kind, request, request.Object is not null, request.OldObject is not null,
-                () => request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
+                request.OldObject?.Metadata?.DeletionTimestamp is not null) is { } early)
             return (early, null);
-        var operation = request.Operation!;
         return (await AdmitAsync(kind, uid, request.Name ?? request.Object!.Metadata?.Name,
-            token => validate(operation, request.Object!, request.OldObject, token), cancellationToken), null);
+            validate(request.Operation!, request.Object!, request.OldObject, cancellationToken)), null);
     }
 
-    async Task<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name,
-        Func<CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
+    /// <param name="validation">The validation, started: the validators are async, so what they throw is in the task.</param>
+    async Task<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name, Task<ValidationResult> validation)
     {
         try
         {
-            var result = await validate(cancellationToken);
+            var result = await validation;
             return result.Allowed
                 ? AdmissionResponses.Allow(uid, result.Warnings)
                 : AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name, result.Errors, result.Warnings);
@@ -185,11 +214,14 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         AdmissionResponses.Invalid(uid, KaitoGroup.Name, kind.Kind, name,
             [new FieldError(FieldErrorType.Invalid, string.IsNullOrEmpty(jsonPath) ? "" : jsonPath.TrimStart('$', '.'), "the value has the wrong type for this field", null)]);
 
-    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request) =>
-        Precheck(kind, request, request.Object is { ValueKind: JsonValueKind.Object }, request.OldObject is { ValueKind: JsonValueKind.Object },
-            () => IsBeingDeleted(request.OldObject!.Value));
+    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequest request)
+    {
+        var hasOldObject = request.OldObject is { ValueKind: JsonValueKind.Object };
+        return Precheck(kind, request, request.Object is { ValueKind: JsonValueKind.Object }, hasOldObject,
+            hasOldObject && IsBeingDeleted(request.OldObject!.Value));
+    }
 
-    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequestEnvelope request, bool hasObject, bool hasOldObject, Func<bool> oldObjectIsBeingDeleted)
+    static AdmissionResponse? Precheck(AdmissionKind kind, AdmissionRequestEnvelope request, bool hasObject, bool hasOldObject, bool oldObjectIsBeingDeleted)
     {
         var (uid, requestKind, operation, subResource) = (request.Uid ?? "", request.Kind, request.Operation, request.SubResource);
         if (uid.Length == 0) return AdmissionResponses.BadRequest(uid, "the AdmissionReview request has no uid");
@@ -201,7 +233,7 @@ public sealed partial class AdmissionHandler(AdmissionSettings settings, ICluste
         if (operation == "UPDATE" && !hasOldObject) return AdmissionResponses.BadRequest(uid, $"the UPDATE request carries no previous {kind.Kind} object");
         // An object being deleted only waits for its finalizers: never block their removal (rules may have grown
         // stricter since it was created, and nothing will be reconciled from its spec again).
-        if (operation == "UPDATE" && oldObjectIsBeingDeleted()) return AdmissionResponses.Allow(uid);
+        if (operation == "UPDATE" && oldObjectIsBeingDeleted) return AdmissionResponses.Allow(uid);
         return null;
     }
 

@@ -109,6 +109,7 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("\"{\\\"kind\\\":\\\"Workspace\\\"}\\n\"", true)]
+    [InlineData("\"a\\\\u0041 \\u003c \\ud83d\\ude00\"", true)]               // \u escapes that decode
     [InlineData("null", true)]
     [InlineData("\"\\ud800\"", false)]                                               // a lone surrogate: JsonSerializer refuses it
     [InlineData("5", false)]

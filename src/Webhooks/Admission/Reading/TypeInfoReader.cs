@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Kaito.Webhooks.Admission.Reading;
@@ -155,14 +156,18 @@ public sealed class TypeInfoReader
 
     /// <summary>
     /// Declines a value JsonSerializer would refuse: anything but a string or null, or a string that does not decode
-    /// (invalid UTF-8, a lone surrogate escape). Unescaping into a scratch buffer checks the same things as decoding,
-    /// without making the string.
+    /// (invalid UTF-8, a lone surrogate escape). Without a <c>\u</c> in it, a string decodes exactly when its bytes are
+    /// valid UTF-8 (every other escape stands for ASCII, and the tokenizer has checked their syntax); with one, it is
+    /// unescaped into a scratch buffer, which checks what decoding checks, without making the string.
     /// </summary>
     static void CheckOmittedValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null) return;
         if (reader.TokenType != JsonTokenType.String) throw new Declined();
-        var scratch = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        var raw = reader.ValueSpan;
+        if (!Utf8.IsValid(raw)) throw new Declined();
+        if (raw.IndexOf("\\u"u8) < 0) return;
+        var scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
         try
         {
             // Throws InvalidOperationException where GetString would.
