@@ -34,7 +34,8 @@ public static class WorkspaceSemantics
     public static string? PartialStrength(IEnumerable<string?> strengths) =>
         strengths.FirstOrDefault(s => s is not null && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d != 1.0);
 
-    public static IEnumerable<string?> AdapterStrengths(Workspace workspace) => (workspace.Inference?.Adapters ?? []).Select(a => a?.Strength);
+    public static IEnumerable<string?> AdapterStrengths(Workspace workspace) =>
+        workspace.Inference?.Adapters is { Count: > 0 } adapters ? adapters.Select(a => a?.Strength) : [];
 
     /// <summary>Only the exact value "true" of kaito.sh/bypass-resource-checks skips the GPU fit check.</summary>
     public static bool BypassesResourceChecks(IDictionary<string, string>? annotations) =>
