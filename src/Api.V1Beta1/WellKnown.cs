@@ -18,10 +18,10 @@ public static class Annotations
     /// <summary>"true": the operator leaves the Workspace alone (no nodes, no workload, no status) until removed.</summary>
     public const string Paused = "kaito.sh/paused";
     public const string WorkspaceRevision = "workspace.kaito.io/revision";
+    public const string RAGEngineRevision = "ragengine.kaito.io/revision";
 
     /// <summary>kubectl's (client-side apply) copy of the whole object as last applied; nothing in the operator reads it.</summary>
     public const string KubectlLastAppliedConfiguration = "kubectl.kubernetes.io/last-applied-configuration";
-    public const string RAGEngineRevision = "ragengine.kaito.io/revision";
 }
 
 public static class Labels

@@ -8,6 +8,6 @@ public sealed record ValidationResult(IReadOnlyList<FieldError> Errors, IReadOnl
     /// <summary>The model the rules resolved (a catalog preset, or a Hugging Face model sized from its metadata), when known.</summary>
     public Kaito.Presets.ModelPreset? Model { get; init; }
 
-    public static ValidationResult From(FieldErrors errors, IReadOnlyCollection<string> warnings) =>
-        new(errors.Sorted(), warnings.Count == 0 ? [] : [.. warnings.Distinct()]);
+    public static ValidationResult From(FieldErrors errors, IReadOnlyCollection<string> warnings, Kaito.Presets.ModelPreset? model = null) =>
+        new(errors.Sorted(), warnings.Count == 0 ? [] : [.. warnings.Distinct()]) { Model = model };
 }

@@ -17,7 +17,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         var errors = new FieldErrors();
         var warnings = new List<string>();
         var model = await ValidateAsync(workspace, null, errors, warnings, cancellationToken);
-        return ValidationResult.From(errors, warnings) with { Model = model };
+        return ValidationResult.From(errors, warnings, model);
     }
 
     /// <summary>
@@ -119,13 +119,16 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
             warnings.Add("resource.preferredNodes is deprecated: label the nodes and select them with resource.labelSelector");
         if (workspace.Resource?.Count is { } count && count != 1)
             warnings.Add("resource.count is deprecated: the operator computes the node count from the model and the GPU SKU");
-        foreach (var (path, preset) in new[] { ("inference.preset", workspace.Inference?.Preset), ("tuning.preset", workspace.Tuning?.Preset) })
-        {
-            if (preset is null) continue;
-            if (string.Equals(preset.AccessMode, "private", StringComparison.OrdinalIgnoreCase))
-                warnings.Add($"{path}.accessMode private is deprecated and ignored; gated models use presetOptions.modelAccessSecret");
-            if (!string.IsNullOrEmpty(preset.PresetOptions?.Image))
-                warnings.Add($"{path}.presetOptions.image is deprecated and ignored; the preset's own image is used");
-        }
+        AddPresetDeprecationWarnings("inference.preset", workspace.Inference?.Preset, warnings);
+        AddPresetDeprecationWarnings("tuning.preset", workspace.Tuning?.Preset, warnings);
+    }
+
+    static void AddPresetDeprecationWarnings(string path, PresetSpec? preset, List<string> warnings)
+    {
+        if (preset is null) return;
+        if (string.Equals(preset.AccessMode, "private", StringComparison.OrdinalIgnoreCase))
+            warnings.Add($"{path}.accessMode private is deprecated and ignored; gated models use presetOptions.modelAccessSecret");
+        if (!string.IsNullOrEmpty(preset.PresetOptions?.Image))
+            warnings.Add($"{path}.presetOptions.image is deprecated and ignored; the preset's own image is used");
     }
 }
