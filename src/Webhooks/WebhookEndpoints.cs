@@ -50,7 +50,7 @@ public static class WebhookEndpoints
     }
 
     /// <summary>The AdmissionReview to answer with, or the problem (400, 413) when the body is not one.</summary>
-    static async Task<(byte[]? Review, IResult? Problem)> HandleAsync(HttpContext context, AdmissionHandler handler, AdmissionKind kind, bool validate)
+    static async ValueTask<(byte[]? Review, IResult? Problem)> HandleAsync(HttpContext context, AdmissionHandler handler, AdmissionKind kind, bool validate)
     {
         if (context.Request.ContentLength > MaxRequestBytes) return (null, TooLarge());
 

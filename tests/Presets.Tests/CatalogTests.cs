@@ -80,4 +80,15 @@ public sealed class CatalogTests
         Assert.Null(SkuCatalog.Default.Find("aws", "Standard_NC6s_v3"));
         Assert.Throws<ArgumentException>(() => SkuCatalog.Default.For("gcp"));
     }
+
+    [Fact]
+    public void A_skus_shape_is_made_once_and_a_copy_with_other_figures_gets_its_own()
+    {
+        var sku = SkuCatalog.Default.Find("azure", "Standard_NC24ads_A100_v4")!;
+        Assert.Same(sku.Shape, sku.Shape);
+        Assert.Equal(new GpuShape(1, 80, sku.GpuModel, sku.ComputeCapability, "SKU Standard_NC24ads_A100_v4"), sku.Shape);
+        var doubled = sku with { Name = "Standard_Twice", GpuCount = 2, TotalGpuMemoryGiB = 320 };
+        Assert.Equal(new GpuShape(2, 160, sku.GpuModel, sku.ComputeCapability, "SKU Standard_Twice"), doubled.Shape);
+        Assert.Equal(sku, sku with { });
+    }
 }

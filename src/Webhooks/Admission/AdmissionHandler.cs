@@ -16,20 +16,24 @@ namespace Kaito.Webhooks.Admission;
 /// </summary>
 public sealed partial class AdmissionHandler
 {
-    readonly AdmissionSettings settings;
-    readonly IClusterLookup? cluster;
     readonly ILogger<AdmissionHandler> logger;
     readonly WorkspaceDefaulter workspaceDefaulter;
+    readonly WorkspaceValidator workspaceValidator;
+    readonly RAGEngineValidator ragEngineValidator;
+    readonly InferenceSetValidator inferenceSetValidator;
 
     // The validations as delegates made once: a method group passed per request would be a new delegate each time.
-    readonly Func<string, Workspace, Workspace?, CancellationToken, Task<ValidationResult>> validateWorkspace;
-    readonly Func<string, RAGEngine, RAGEngine?, CancellationToken, Task<ValidationResult>> validateRAGEngine;
-    readonly Func<string, InferenceSet, InferenceSet?, CancellationToken, Task<ValidationResult>> validateInferenceSet;
+    readonly Func<string, Workspace, Workspace?, CancellationToken, ValueTask<ValidationResult>> validateWorkspace;
+    readonly Func<string, RAGEngine, RAGEngine?, CancellationToken, ValueTask<ValidationResult>> validateRAGEngine;
+    readonly Func<string, InferenceSet, InferenceSet?, CancellationToken, ValueTask<ValidationResult>> validateInferenceSet;
 
     public AdmissionHandler(AdmissionSettings settings, IClusterLookup? cluster, ILogger<AdmissionHandler> logger)
     {
-        (this.settings, this.cluster, this.logger) = (settings, cluster, logger);
+        this.logger = logger;
         workspaceDefaulter = new WorkspaceDefaulter(settings);
+        workspaceValidator = new WorkspaceValidator(settings, cluster);
+        ragEngineValidator = new RAGEngineValidator(settings, cluster);
+        inferenceSetValidator = new InferenceSetValidator(settings, cluster);
         validateWorkspace = ValidateWorkspaceAsync;
         validateRAGEngine = ValidateRAGEngineAsync;
         validateInferenceSet = ValidateInferenceSetAsync;
@@ -43,7 +47,7 @@ public sealed partial class AdmissionHandler
     /// field. Mutation parses the body once and defaults the object as parsed (<see cref="ParsedReview"/>), exactly as
     /// received; a body that reading declines is read the tolerant way.
     /// </summary>
-    public async Task<AdmissionAnswer> AnswerAsync(AdmissionKind kind, bool validate, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async ValueTask<AdmissionAnswer> AnswerAsync(AdmissionKind kind, bool validate, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         Exception? onePassFailure = null;
         if (validate)
@@ -75,8 +79,8 @@ public sealed partial class AdmissionHandler
     static readonly TypeInfoReader<AdmissionReview> TolerantReader = new(WebhookJson.Default.AdmissionReview);
 
     /// <summary>Defaulting is pure and in-memory; the Task shape matches validation's.</summary>
-    internal Task<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(Mutate(kind, request));
+    internal ValueTask<AdmissionResponse> MutateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Mutate(kind, request));
 
     AdmissionResponse Mutate(AdmissionKind kind, AdmissionRequest request)
     {
@@ -111,24 +115,24 @@ public sealed partial class AdmissionHandler
         }
     }
 
-    internal Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
+    internal ValueTask<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken) =>
         ValidateAsync(kind, request, null, cancellationToken);
 
     /// <param name="onePassFailure">Why the one-pass reading failed, if it was tried: when it is a wrong type inside the
     /// object, the object is not decoded a second time to find the same field.</param>
-    Task<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, Exception? onePassFailure, CancellationToken cancellationToken)
+    ValueTask<AdmissionResponse> ValidateAsync(AdmissionKind kind, AdmissionRequest request, Exception? onePassFailure, CancellationToken cancellationToken)
     {
         var uid = request.Uid ?? "";
-        if (Precheck(kind, request) is { } early) return Task.FromResult(early);
+        if (Precheck(kind, request) is { } early) return ValueTask.FromResult(early);
         var name = request.Name ?? TryName(request.Object!.Value);
         if (onePassFailure is JsonException { Path: { } path } && path.Length > ObjectPath.Length
             && path.StartsWith(ObjectPath, StringComparison.Ordinal) && path[ObjectPath.Length] is '.' or '[')
-            return Task.FromResult(WrongType(uid, kind, name, "$" + path[ObjectPath.Length..]));
+            return ValueTask.FromResult(WrongType(uid, kind, name, "$" + path[ObjectPath.Length..]));
         return AdmitAsync(kind, uid, name, ValidateDecoded(kind, request, cancellationToken));
     }
 
     /// <summary>The validation of the objects decoded from JSON; what decoding throws (a wrong type) is the task's exception.</summary>
-    Task<ValidationResult> ValidateDecoded(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
+    ValueTask<ValidationResult> ValidateDecoded(AdmissionKind kind, AdmissionRequest request, CancellationToken cancellationToken)
     {
         var operation = request.Operation!;
         try
@@ -142,7 +146,7 @@ public sealed partial class AdmissionHandler
         }
         catch (Exception e)
         {
-            return Task.FromException<ValidationResult>(e);
+            return ValueTask.FromException<ValidationResult>(e);
         }
     }
 
@@ -152,7 +156,7 @@ public sealed partial class AdmissionHandler
     /// The answer for a whole review read in one pass into the typed object; a null answer (and the exception, if one
     /// was thrown) when the body does not decode that way (malformed JSON, a field of the wrong type).
     /// </summary>
-    internal Task<(AdmissionResponse? Answer, Exception? Failure)> ValidateOnePassAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
+    internal ValueTask<(AdmissionResponse? Answer, Exception? Failure)> ValidateOnePassAsync(AdmissionKind kind, ReadOnlyMemory<byte> review, CancellationToken cancellationToken) =>
         kind.Kind switch
         {
             Workspace.KindName => ValidateTypedAsync(kind, review, validateWorkspace, cancellationToken),
@@ -160,8 +164,8 @@ public sealed partial class AdmissionHandler
             _ => ValidateTypedAsync(kind, review, validateInferenceSet, cancellationToken),
         };
 
-    async Task<(AdmissionResponse?, Exception?)> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
-        Func<string, T, T?, CancellationToken, Task<ValidationResult>> validate, CancellationToken cancellationToken)
+    async ValueTask<(AdmissionResponse?, Exception?)> ValidateTypedAsync<T>(AdmissionKind kind, ReadOnlyMemory<byte> review,
+        Func<string, T, T?, CancellationToken, ValueTask<ValidationResult>> validate, CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         TypedAdmissionRequest<T>? request;
@@ -184,7 +188,7 @@ public sealed partial class AdmissionHandler
     }
 
     /// <param name="validation">The validation, started: the validators are async, so what they throw is in the task.</param>
-    async Task<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name, Task<ValidationResult> validation)
+    async ValueTask<AdmissionResponse> AdmitAsync(AdmissionKind kind, string uid, string? name, ValueTask<ValidationResult> validation)
     {
         try
         {
@@ -237,29 +241,20 @@ public sealed partial class AdmissionHandler
         return null;
     }
 
-    async Task<ValidationResult> ValidateWorkspaceAsync(string operation, Workspace workspace, Workspace? old, CancellationToken cancellationToken)
-    {
-        var validator = new WorkspaceValidator(settings, cluster);
-        return operation == "UPDATE"
-            ? await validator.ValidateUpdateAsync(workspace, old!, cancellationToken)
-            : await validator.ValidateCreateAsync(workspace, cancellationToken);
-    }
+    ValueTask<ValidationResult> ValidateWorkspaceAsync(string operation, Workspace workspace, Workspace? old, CancellationToken cancellationToken) =>
+        operation == "UPDATE"
+            ? workspaceValidator.ValidateUpdateAsync(workspace, old!, cancellationToken)
+            : workspaceValidator.ValidateCreateAsync(workspace, cancellationToken);
 
-    async Task<ValidationResult> ValidateRAGEngineAsync(string operation, RAGEngine ragEngine, RAGEngine? old, CancellationToken cancellationToken)
-    {
-        var validator = new RAGEngineValidator(settings, cluster);
-        return operation == "UPDATE"
-            ? await validator.ValidateUpdateAsync(ragEngine, old!, cancellationToken)
-            : await validator.ValidateCreateAsync(ragEngine, cancellationToken);
-    }
+    ValueTask<ValidationResult> ValidateRAGEngineAsync(string operation, RAGEngine ragEngine, RAGEngine? old, CancellationToken cancellationToken) =>
+        operation == "UPDATE"
+            ? ragEngineValidator.ValidateUpdateAsync(ragEngine, old!, cancellationToken)
+            : ragEngineValidator.ValidateCreateAsync(ragEngine, cancellationToken);
 
-    async Task<ValidationResult> ValidateInferenceSetAsync(string operation, InferenceSet set, InferenceSet? old, CancellationToken cancellationToken)
-    {
-        var validator = new InferenceSetValidator(settings, cluster);
-        return operation == "UPDATE"
-            ? await validator.ValidateUpdateAsync(set, old!, cancellationToken)
-            : await validator.ValidateCreateAsync(set, cancellationToken);
-    }
+    ValueTask<ValidationResult> ValidateInferenceSetAsync(string operation, InferenceSet set, InferenceSet? old, CancellationToken cancellationToken) =>
+        operation == "UPDATE"
+            ? inferenceSetValidator.ValidateUpdateAsync(set, old!, cancellationToken)
+            : inferenceSetValidator.ValidateCreateAsync(set, cancellationToken);
 
     static T? DecodeOld<T>(AdmissionRequest request) where T : class =>
         request.Operation == "UPDATE" ? Decode<T>(request.OldObject!.Value) : null;

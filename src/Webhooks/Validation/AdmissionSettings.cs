@@ -3,7 +3,11 @@ using Kaito.Presets;
 namespace Kaito.Webhooks.Validation;
 
 /// <summary>Feature gates that change admission (names as KAITO's --feature-gates keys).</summary>
-public sealed record FeatureGates(bool Vllm = true, bool EnableMig = false, bool EnableAccelerator = false, bool InferenceSetController = true);
+public sealed record FeatureGates(bool Vllm = true, bool EnableMig = false, bool EnableAccelerator = false, bool InferenceSetController = true)
+{
+    /// <summary>Every gate at its default: one instance, read by every admission that sets none.</summary>
+    public static FeatureGates Defaults { get; } = new();
+}
 
 /// <summary>Operator-wide settings the rules depend on.</summary>
 /// <param name="Cloud">SKU catalog used for instance types: azure, aws or arc.</param>
@@ -22,7 +26,7 @@ public sealed record AdmissionSettings(
     /// </summary>
     public static readonly TimeSpan HubBudget = TimeSpan.FromSeconds(3);
 
-    public FeatureGates FeatureGates => Gates ?? new FeatureGates();
+    public FeatureGates FeatureGates => Gates ?? FeatureGates.Defaults;
 
     /// <summary>The operator creates the nodes (gpu-provisioner or Karpenter): instanceType is required and checked against the SKU catalog.</summary>
     public bool AutoProvisioning => Provisioning.CreatesNodes();

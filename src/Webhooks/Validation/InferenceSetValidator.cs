@@ -12,7 +12,7 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
 {
     const string Fix = "delete and recreate the InferenceSet to change it";
 
-    public async Task<ValidationResult> ValidateCreateAsync(InferenceSet set, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateCreateAsync(InferenceSet set, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(set);
         var errors = new FieldErrors();
@@ -22,7 +22,7 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
     }
 
     /// <summary>The create rules again, and the partition and label selector kept: the nodes the replicas use do not change shape.</summary>
-    public async Task<ValidationResult> ValidateUpdateAsync(InferenceSet set, InferenceSet old, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateUpdateAsync(InferenceSet set, InferenceSet old, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(old);

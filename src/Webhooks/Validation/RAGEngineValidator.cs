@@ -15,7 +15,7 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
 
     public IClusterLookup? Cluster { get; } = cluster;
 
-    public async Task<ValidationResult> ValidateCreateAsync(RAGEngine ragEngine, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateCreateAsync(RAGEngine ragEngine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ragEngine);
         var errors = new FieldErrors();
@@ -25,7 +25,7 @@ public sealed partial class RAGEngineValidator(AdmissionSettings settings, IClus
     }
 
     /// <summary>The create rules again (the guardrails ConfigMap only when its reference changed), plus compute immutability.</summary>
-    public async Task<ValidationResult> ValidateUpdateAsync(RAGEngine ragEngine, RAGEngine old, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateUpdateAsync(RAGEngine ragEngine, RAGEngine old, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ragEngine);
         ArgumentNullException.ThrowIfNull(old);

@@ -11,7 +11,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
 
     public IClusterLookup? Cluster { get; } = cluster;
 
-    public async Task<ValidationResult> ValidateCreateAsync(Workspace workspace, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateCreateAsync(Workspace workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         var errors = new FieldErrors();
@@ -25,7 +25,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
     /// immutability. Referenced ConfigMaps are re-read only when the reference changed, so that a ConfigMap
     /// deleted later cannot block updates (status writes included).
     /// </summary>
-    public async Task<ValidationResult> ValidateUpdateAsync(Workspace workspace, Workspace old, CancellationToken cancellationToken)
+    public async ValueTask<ValidationResult> ValidateUpdateAsync(Workspace workspace, Workspace old, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(old);
@@ -37,7 +37,7 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
     }
 
     /// <returns>The model the preset resolved to (the catalog's, or a Hub model sized from its metadata), when there is one.</returns>
-    async Task<ModelPreset?> ValidateAsync(Workspace workspace, Workspace? old, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
+    async ValueTask<ModelPreset?> ValidateAsync(Workspace workspace, Workspace? old, FieldErrors errors, List<string> warnings, CancellationToken cancellationToken)
     {
         ModelPreset? resolved = null;
         var annotations = workspace.Metadata?.Annotations;
@@ -71,8 +71,8 @@ public sealed class WorkspaceValidator(AdmissionSettings settings, IClusterLooku
         {
             var runtime = WorkspaceSemantics.Runtime(workspace, Settings.FeatureGates.Vllm);
             // A Hub model's metadata is read when the name is new; updates that keep it (status writes) never wait for the Hub.
-            var hub = inference.Preset is not { } preset ? HubResolution.None
-                : old is not null && old.Inference?.Preset?.Name == preset.Name ? new HubResolution(HubModelNames.IsHubModel(preset.Name), null)
+            var hub = inference.Preset is not { } preset || !HubModelNames.IsHubModel(preset.Name) ? HubResolution.None
+                : old is not null && old.Inference?.Preset?.Name == preset.Name ? new HubResolution(true, null)
                 : await RuleGuard.RunAsync("inference.preset", (preset, @namespace, Settings, Cluster, errors, warnings, cancellationToken),
                     static s => HubModelRules.ResolveAsync(s.preset, "inference.preset", s.@namespace, s.Settings, s.Cluster, s.errors, s.warnings, s.cancellationToken));
             var model = RuleGuard.Run("inference.preset", (inference, runtime, errors, hub), static s => InferenceRules.Validate(s.inference, s.runtime, s.errors, s.hub));
