@@ -41,7 +41,7 @@ sealed partial class TypedReviewJson : JsonSerializerContext
         /// last-applied-configuration annotation (a copy of the whole object, escaped: often a request's largest string),
         /// which no rule reads.
         /// </summary>
-        public static TypeInfoReader<TypedAdmissionReview<T>> Reader { get; } = new(TypeInfo, [LastAppliedConfiguration]);
+        public static TypeInfoReader<TypedAdmissionReview<T>> Reader { get; } = new(TypeInfo, [LastAppliedConfiguration], ReviewStrings.Known);
     }
 
     /// <summary>The annotation validation leaves undecoded (<see cref="Review{T}.Reader"/>).</summary>

@@ -20,14 +20,15 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     static readonly MapEntryOmission[] NoOmissions = [];
     static readonly MapEntryOmission[] LastApplied = [TypedReviewJson.LastAppliedConfiguration];
 
-    static readonly (string Name, JsonTypeInfo Info, MapEntryOmission[] Omissions)[] Readings =
+    /// <summary>The readings to hold to JsonSerializer's; "for validation" ones are set up as validation's readers are (<see cref="TypedReviewJson.Review{T}.Reader"/>).</summary>
+    static readonly (string Name, JsonTypeInfo Info, MapEntryOmission[] Omissions, KnownStrings? Known)[] Readings =
     [
-        ("typed Workspace review", TypedReviewJson.Review<Workspace>.TypeInfo, NoOmissions),
-        ("typed RAGEngine review", TypedReviewJson.Review<RAGEngine>.TypeInfo, NoOmissions),
-        ("typed InferenceSet review", TypedReviewJson.Review<InferenceSet>.TypeInfo, NoOmissions),
-        ("tolerant review", WebhookJson.Default.AdmissionReview, NoOmissions),
-        ("typed Workspace review for validation", TypedReviewJson.Review<Workspace>.TypeInfo, LastApplied),
-        ("typed InferenceSet review for validation", TypedReviewJson.Review<InferenceSet>.TypeInfo, LastApplied),
+        ("typed Workspace review", TypedReviewJson.Review<Workspace>.TypeInfo, NoOmissions, null),
+        ("typed RAGEngine review", TypedReviewJson.Review<RAGEngine>.TypeInfo, NoOmissions, null),
+        ("typed InferenceSet review", TypedReviewJson.Review<InferenceSet>.TypeInfo, NoOmissions, null),
+        ("tolerant review", WebhookJson.Default.AdmissionReview, NoOmissions, null),
+        ("typed Workspace review for validation", TypedReviewJson.Review<Workspace>.TypeInfo, LastApplied, ReviewStrings.Known),
+        ("typed InferenceSet review for validation", TypedReviewJson.Review<InferenceSet>.TypeInfo, LastApplied, ReviewStrings.Known),
     ];
 
     /// <summary>A Workspace with every part the API server may send: managed fields, owner references, times, a pod template, status.</summary>
@@ -134,9 +135,9 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     {
         foreach (var body in WellFormedReviews())
         {
-            foreach (var (name, info, omissions) in Readings)
+            foreach (var (name, info, omissions, known) in Readings)
             {
-                var (accepted, mismatch) = Compare(body, info, omissions);
+                var (accepted, mismatch) = Compare(body, info, omissions, known);
                 Assert.True(mismatch is null, $"{name}: {mismatch}");
                 Assert.True(accepted, $"{name} declined a well-formed review: {Encoding.UTF8.GetString(body)}");
             }
@@ -148,12 +149,12 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     {
         var cases = new MalformedRequestGenerator(20_261_203).Generate(6_000).Where(c => c.Body.Length <= WebhookEndpoints.MaxRequestBytes).ToList();
         var mismatches = new List<string>();
-        foreach (var (name, info, omissions) in Readings)
+        foreach (var (name, info, omissions, known) in Readings)
         {
             int accepted = 0, declined = 0;
             foreach (var fuzz in cases)
             {
-                var (read, mismatch) = Compare(fuzz.Body, info, omissions);
+                var (read, mismatch) = Compare(fuzz.Body, info, omissions, known);
                 if (mismatch is not null) mismatches.Add($"{name}: {mismatch}\n    {fuzz}");
                 if (read) accepted++;
                 else declined++;
@@ -226,9 +227,9 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     /// Whether the reader took the body, and how its object differs from JsonSerializer's (null: it doesn't). With
     /// kubectl's copy omitted, JsonSerializer's object is compared without it.
     /// </summary>
-    static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info, MapEntryOmission[] omissions)
+    static (bool Accepted, string? Mismatch) Compare(byte[] body, JsonTypeInfo info, MapEntryOmission[] omissions, KnownStrings? known = null)
     {
-        var accepted = new TypeInfoReader(info, omissions).TryRead(body, out var value);
+        var accepted = new TypeInfoReader(info, omissions, known).TryRead(body, out var value);
         object? read;
         try
         {

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Kaito.Webhooks.Admission.Reading;
 
@@ -114,15 +116,27 @@ public sealed class ParsedReview : IDisposable
 
     static string? String(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Known(value) ?? value.GetString(),
         JsonValueKind.Null => null,
         _ => throw new Declined(),
     };
 
+    /// <summary>The held instance of a string value every review repeats (<see cref="ReviewStrings"/>), when it has no escapes.</summary>
+    static string? Known(JsonElement value)
+    {
+        var quoted = JsonMarshal.GetRawUtf8Value(value);
+        var text = quoted[1..^1];
+        return text.Contains((byte)'\\') ? null : ReviewStrings.Known.Find(text);
+    }
+
     /// <summary>A property the tolerant reading skips; a <c>$</c> name may mean something to JsonSerializer, so it is left to it.</summary>
     static void Unknown(JsonProperty property)
     {
-        if (property.Name.StartsWith('$')) throw new Declined();
+        // The name as written, decoded only when escaped (an escape may stand for the '$'); one that would not decode is
+        // declined, as decoding it would have thrown.
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (!Utf8.IsValid(raw)) throw new Declined();
+        if (raw.Length > 0 && (raw[0] == (byte)'$' || (raw[0] == (byte)'\\' && property.Name.StartsWith('$')))) throw new Declined();
     }
 
     sealed class Declined : Exception;

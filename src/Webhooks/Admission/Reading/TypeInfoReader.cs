@@ -13,16 +13,19 @@ namespace Kaito.Webhooks.Admission.Reading;
 /// anything else is handed to JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property
 /// name, a token of another type, malformed JSON) makes it decline, and the caller reads with JsonSerializer: same
 /// object, same errors. The one exception is asked for by name: map entries to leave out (<see cref="MapEntryOmission"/>).
+/// Strings found among <see cref="KnownStrings"/> are the instances held there.
 /// </summary>
 public sealed class TypeInfoReader
 {
     static readonly object True = true, False = false;
     readonly ReadPlan? plan;
     readonly JsonReaderOptions readerOptions;
+    readonly KnownStrings? known;
 
-    public TypeInfoReader(JsonTypeInfo typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null)
+    public TypeInfoReader(JsonTypeInfo typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null, KnownStrings? known = null)
     {
         plan = ReadPlan.For(typeInfo, omissions);
+        this.known = known;
         var options = typeInfo.Options;
         readerOptions = new JsonReaderOptions
         {
@@ -54,7 +57,7 @@ public sealed class TypeInfoReader
         }
     }
 
-    static object? ReadValue(ref Utf8JsonReader reader, ReadPlan plan)
+    object? ReadValue(ref Utf8JsonReader reader, ReadPlan plan)
     {
         var token = reader.TokenType;
         switch (plan.Kind)
@@ -62,7 +65,7 @@ public sealed class TypeInfoReader
             case ReadKind.Object:
                 return token == JsonTokenType.Null ? null : ReadObject(ref reader, plan);
             case ReadKind.String:
-                return token switch { JsonTokenType.String => reader.GetString(), JsonTokenType.Null => null, _ => throw new Declined() };
+                return StringOrNull(ref reader);
             case ReadKind.NullableBoolean when token == JsonTokenType.Null:
             case ReadKind.NullableInt32 when token == JsonTokenType.Null:
             case ReadKind.NullableInt64 when token == JsonTokenType.Null:
@@ -82,7 +85,7 @@ public sealed class TypeInfoReader
         }
     }
 
-    static object ReadObject(ref Utf8JsonReader reader, ReadPlan plan)
+    object ReadObject(ref Utf8JsonReader reader, ReadPlan plan)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var target = plan.Create!();
@@ -126,7 +129,7 @@ public sealed class TypeInfoReader
         return null;
     }
 
-    static List<string?> ReadStringList(ref Utf8JsonReader reader)
+    List<string?> ReadStringList(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw new Declined();
         var list = new List<string?>();
@@ -135,7 +138,7 @@ public sealed class TypeInfoReader
         return list;
     }
 
-    static Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader, byte[][]? omittedKeys = null)
+    Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader, byte[][]? omittedKeys = null)
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var map = new Dictionary<string, string?>();
@@ -147,7 +150,7 @@ public sealed class TypeInfoReader
                 CheckOmittedValue(ref reader);
                 continue;
             }
-            var key = reader.GetString()!;
+            var key = String(ref reader);
             reader.Read();
             map[key] = StringOrNull(ref reader);
         }
@@ -186,21 +189,25 @@ public sealed class TypeInfoReader
         return false;
     }
 
-    static string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType switch
+    string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => String(ref reader),
         JsonTokenType.Null => null,
         _ => throw new Declined(),
     };
+
+    /// <summary>The string (or property name) at the reader; a known one without escapes is not decoded (its bytes are its UTF-8).</summary>
+    string String(ref Utf8JsonReader reader) =>
+        known is not null && !reader.ValueIsEscaped && known.Find(reader.ValueSpan) is { } held ? held : reader.GetString()!;
 
     /// <summary>Something JsonSerializer would read differently or refuse: let it.</summary>
     sealed class Declined : Exception;
 }
 
 /// <summary>A <see cref="TypeInfoReader"/> for one type that falls back to JsonSerializer when it declines.</summary>
-public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null)
+public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo, IReadOnlyList<MapEntryOmission>? omissions = null, KnownStrings? known = null)
 {
-    readonly TypeInfoReader reader = new(typeInfo, omissions);
+    readonly TypeInfoReader reader = new(typeInfo, omissions, known);
 
     /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
     public T? Read(ReadOnlySpan<byte> json) =>
