@@ -210,6 +210,13 @@ public sealed class TypeInfoReader<T>(JsonTypeInfo<T> typeInfo, IReadOnlyList<Ma
     readonly TypeInfoReader reader = new(typeInfo, omissions, known);
 
     /// <summary>Reads <paramref name="json"/> here when it can, else with JsonSerializer (which then also throws what it throws).</summary>
-    public T? Read(ReadOnlySpan<byte> json) =>
-        reader.TryRead(json, out var value) ? (T?)value : JsonSerializer.Deserialize(json, typeInfo);
+    public T? Read(ReadOnlySpan<byte> json) => TryRead(json, out var value) ? value : JsonSerializer.Deserialize(json, typeInfo);
+
+    /// <summary>The object read here, or false when JsonSerializer would have to read it.</summary>
+    public bool TryRead(ReadOnlySpan<byte> json, out T? value)
+    {
+        var read = reader.TryRead(json, out var untyped);
+        value = (T?)untyped;
+        return read;
+    }
 }
