@@ -88,6 +88,10 @@ helm-lint: ## helm lint --strict both charts (the helm `make prereqs` installs, 
 bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, loaded by wrk (32 connections, 20 s each in 4 interleaved rounds), JIT and Native AOT builds
 	@bash hack/bench-webhooks.sh
 
+.PHONY: bench-webhooks-ab
+bench-webhooks-ab: ## A/B of one admission endpoint between two commits (A=<ref> B=<ref> [ENDPOINT=validate|mutate|bare]): both Native AOT builds served at once, loaded by wrk in alternating slices
+	@bash hack/bench-webhooks-ab.sh "$(A)" "$(B)" $(or $(ENDPOINT),validate)
+
 # The process benchmarks measure the operator as a host process (KAITO_NODE=off); bench-pod-memory the in-cluster pod.
 .PHONY: bench-convergence
 bench-convergence: export KAITO_NODE := off

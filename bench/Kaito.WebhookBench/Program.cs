@@ -11,13 +11,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Admission webhook throughput and latency over HTTPS against a bare Kestrel endpoint measured in the same run,
 // with wrk (a separate process) as the load generator. hack/bench-webhooks.sh installs wrk and runs this.
 // Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4]
+// With --serve DIR it only serves (both endpoints, until SIGTERM), writing the URLs, the body and wrk's script to DIR:
+// hack/bench-webhooks-ab.sh loads two builds served that way in alternating slices.
 
 var workers = Arg("--workers", 32);
 var warmUpSeconds = Math.Max(1, Arg("--warmup", 3));
 var rounds = Math.Max(1, Arg("--rounds", 4));
 var sliceSeconds = Math.Max(1, Arg("--duration", 20) / rounds);
+var serveDirectory = Array.IndexOf(args, "--serve") is var serveAt and >= 0 && serveAt + 1 < args.Length ? args[serveAt + 1] : null;
 
-if (!OnPath("wrk"))
+if (serveDirectory is null && !OnPath("wrk"))
 {
     Console.Error.WriteLine("error: wrk is not installed; run `make bench-webhooks` (it installs it) or `apt-get install wrk`");
     return 2;
@@ -38,6 +41,7 @@ File.WriteAllText(scriptPath, WrkTarget.Script(bodyPath));
 
 var validateUrl = new Uri(webhooksAddress, AdmissionKind.Workspace.ValidatePath);
 var mutateUrl = new Uri(webhooksAddress, AdmissionKind.Workspace.MutatePath);
+if (serveDirectory is not null) return await ServeAsync(serveDirectory);
 WrkTarget[] targets =
 [
     new("bare POST /bare (fixed response)", new Uri(bareAddress, "/bare"), scriptPath, workers),
@@ -99,6 +103,26 @@ if (failed.Count > 0)
     return 1;
 }
 return 0;
+
+// Serves until the host is told to stop (SIGTERM); the URLs file is written last, so that its presence means ready.
+async Task<int> ServeAsync(string directory)
+{
+    Directory.CreateDirectory(directory);
+    var review = Path.Combine(directory, "review.json");
+    File.WriteAllBytes(review, body);
+    File.WriteAllText(Path.Combine(directory, "post.lua"), WrkTarget.Script(review));
+    File.WriteAllText(Path.Combine(directory, "urls"), $"bare {new Uri(bareAddress, "/bare")}\nvalidate {validateUrl}\nmutate {mutateUrl}\n");
+    Console.WriteLine($"serving until SIGTERM: {webhooksAddress} (webhooks), {bareAddress} (bare); URLs in {directory}/urls");
+    var stopping = new TaskCompletionSource();
+    using (webhooks.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
+        await stopping.Task;
+    await webhooks.StopAsync();
+    await bare.StopAsync();
+    await webhooks.DisposeAsync();
+    await bare.DisposeAsync();
+    workDirectory.Delete(recursive: true);
+    return 0;
+}
 
 // One response body, to show that the endpoint admits the request rather than rejecting it.
 async Task<string> SampleAsync(Uri url)
