@@ -89,11 +89,10 @@ public sealed class TypeInfoReader
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var target = plan.Create!();
-        var properties = plan.Properties;
         var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Find(ref reader, properties, ref next);
+            var property = Find(ref reader, plan, ref next);
             reader.Read();
             if (property is null)
             {
@@ -108,22 +107,22 @@ public sealed class TypeInfoReader
     }
 
     /// <summary>The property named at the reader, trying the one after the last match first (JSON usually keeps the declared order).</summary>
-    static PlannedProperty? Find(ref Utf8JsonReader reader, PlannedProperty[] properties, ref int next)
+    static PlannedProperty? Find(ref Utf8JsonReader reader, ReadPlan plan, ref int next)
     {
         if (reader.ValueIsEscaped) throw new Declined();
         var name = reader.ValueSpan;
         // JsonSerializer gives "$" names a meaning of their own for some types and options.
         if (name.Length > 0 && name[0] == (byte)'$') throw new Declined();
-        for (var i = 0; i < properties.Length; i++)
+        var lengths = plan.NameLengths;
+        for (var i = 0; i < lengths.Length; i++)
         {
             var index = next + i;
-            if (index >= properties.Length) index -= properties.Length;
-            var candidate = properties[index].Name;
-            // The length first: most names differ in it, and the comparison call costs more than the check.
-            if (candidate.Length == name.Length && name.SequenceEqual(candidate))
+            if (index >= lengths.Length) index -= lengths.Length;
+            // The length first, from one array: most names differ in it, and each name is an object of its own.
+            if (lengths[index] == name.Length && name.SequenceEqual(plan.Properties[index].Name))
             {
                 next = index + 1;
-                return properties[index];
+                return plan.Properties[index];
             }
         }
         return null;
