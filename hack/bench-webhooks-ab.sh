@@ -46,6 +46,8 @@ serve() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
+  # A benchmark without --serve ignores it and starts a whole run instead, which SIGTERM does not end: kill it.
+  kill -9 "$pid" 2>/dev/null || true
   die "the server at ${sha:0:12} did not start (is --serve in that commit?); see $LOG_DIR/bench-ab-${sha:0:12}.log"
 }
 
