@@ -98,8 +98,7 @@ public static class WebhookEndpoints
             if (joined is not null) ArrayPool<byte>.Shared.Return(joined);
         }
         if (answer.Response is not { } response) return (null, TypedResults.Problem(answer.NotAReview, statusCode: StatusCodes.Status400BadRequest));
-        return (JsonSerializer.SerializeToUtf8Bytes(
-            new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Default.AdmissionReview), null);
+        return (ReviewAnswer.Serialize(response), null);
     }
 
     /// <summary>
