@@ -11,9 +11,11 @@ namespace Kaito.Presets;
 public static class CapacityPlanner
 {
     /// <summary>Plans the request; when it does not fit and <paramref name="suggestFrom"/> is given, lists the cheapest SKUs that would.</summary>
-    public static CapacityPlan Plan(PlanRequest request, IReadOnlyList<GpuSku>? suggestFrom = null)
+    /// <param name="itemize">Whether the plan lists its per-GPU memory budget (<see cref="CapacityPlan.Breakdown"/>); admission,
+    /// which answers on every request and only says whether and why not, leaves it empty.</param>
+    public static CapacityPlan Plan(PlanRequest request, IReadOnlyList<GpuSku>? suggestFrom = null, bool itemize = true)
     {
-        var plan = PlanOnly(request);
+        var plan = PlanOnly(request, itemize);
         if (plan.Fits || suggestFrom is null) return plan;
         return plan with { Suggestions = Suggest(request, suggestFrom) };
     }
@@ -24,7 +26,7 @@ public static class CapacityPlanner
     /// </summary>
     public static IReadOnlyList<SkuSuggestion> Suggest(PlanRequest request, IReadOnlyList<GpuSku> skus, int count = 3) =>
         [.. skus
-            .Select(sku => (Sku: sku, Plan: PlanOnly(request with { Shape = sku.Shape })))
+            .Select(sku => (Sku: sku, Plan: PlanOnly(request with { Shape = sku.Shape }, itemize: false)))
             .Where(x => x.Plan.Fits)
             .OrderBy(x => x.Plan.Nodes)
             .ThenBy(x => x.Sku.ApproxHourlyUsd * x.Plan.Nodes ?? x.Sku.TotalGpuMemoryGiB * x.Plan.Nodes)
@@ -32,7 +34,7 @@ public static class CapacityPlanner
             .Take(count)
             .Select(x => new SkuSuggestion(x.Sku.Name, x.Sku.GpuCount, x.Sku.GpuModel, x.Plan.Nodes, x.Sku.ApproxHourlyUsd))];
 
-    static CapacityPlan PlanOnly(PlanRequest request)
+    static CapacityPlan PlanOnly(PlanRequest request, bool itemize)
     {
         var (model, shape) = (request.Model, request.Shape);
         var runtime = request.Runtime.ToLowerInvariant();
@@ -49,15 +51,15 @@ public static class CapacityPlanner
         if (usable <= RuntimeOverheadGiB)
             return outline with { Reason = $"each GPU of {shape.Source} offers {Round(usable)} GiB usable, less than the runtime's own {RuntimeOverheadGiB} GiB" };
 
-        if (request.TuningMethod is not null) return Tuning(request, outline, usable);
+        if (request.TuningMethod is not null) return Tuning(request, outline, usable, itemize);
         if (!model.SupportsRuntime(runtime))
             return outline with { Reason = $"{model.Name} does not run on the {runtime} runtime (supported: {string.Join(", ", model.Runtimes)})" };
-        return runtime == Runtimes.Transformers ? Transformers(request, outline, usable) : Vllm(request, outline, usable);
+        return runtime == Runtimes.Transformers ? Transformers(request, outline, usable, itemize) : Vllm(request, outline, usable, itemize);
     }
 
     // vLLM: tensor parallel over every GPU of a node, pipeline parallel across nodes. Weights and KV cache
     // split evenly over all GPUs; the node count is the smallest that holds the minimum context.
-    static CapacityPlan Vllm(PlanRequest request, CapacityPlan outline, double usable)
+    static CapacityPlan Vllm(PlanRequest request, CapacityPlan outline, double usable, bool itemize)
     {
         var (model, shape) = (request.Model, request.Shape);
         var weights = model.WeightsGiB * WeightsFactor;
@@ -72,7 +74,7 @@ public static class CapacityPlanner
             return outline with
             {
                 TensorParallel = shape.GpuCount, RequiredGpuMemoryGiB = Round(oneNode),
-                Breakdown = Breakdown(weights / shape.GpuCount, minKv / shape.GpuCount, minContext),
+                Breakdown = itemize ? Breakdown(weights / shape.GpuCount, minKv / shape.GpuCount, minContext) : [],
                 Reason = $"{model.Name} needs {Round(oneNode)} GiB per GPU on one node of {shape.Source} ({Round(usable)} GiB usable) and cannot run across nodes",
             };
         }
@@ -85,13 +87,13 @@ public static class CapacityPlanner
             Fits = tooMany is null, Reason = tooMany,
             Nodes = nodes, TensorParallel = shape.GpuCount, PipelineParallel = nodes,
             RequiredGpuMemoryGiB = Round(RuntimeOverheadGiB + (weights + minKv) / gpus),
-            Breakdown = Breakdown(weights / gpus, minKv / gpus, minContext),
+            Breakdown = itemize ? Breakdown(weights / gpus, minKv / gpus, minContext) : [],
             MaxModelLen = tooMany is null ? request.MaxModelLen ?? LongestContext(model, perGpuRoom * gpus - weights) : null,
         };
     }
 
     // transformers: accelerate places the layers over the GPUs of one node; there is no multi-node mode.
-    static CapacityPlan Transformers(PlanRequest request, CapacityPlan outline, double usable)
+    static CapacityPlan Transformers(PlanRequest request, CapacityPlan outline, double usable, bool itemize)
     {
         var (model, shape) = (request.Model, request.Shape);
         var weights = model.WeightsGiB * WeightsFactor;
@@ -101,7 +103,7 @@ public static class CapacityPlanner
         var plan = outline with
         {
             RequiredGpuMemoryGiB = Round(required),
-            Breakdown = Breakdown(weights / shape.GpuCount, kv / shape.GpuCount, context),
+            Breakdown = itemize ? Breakdown(weights / shape.GpuCount, kv / shape.GpuCount, context) : [],
         };
         if (required > usable)
             return plan with { Reason = $"{model.Name} needs {Round(required)} GiB per GPU but {shape.Source} offers {Round(usable)} GiB usable on each of its {shape.GpuCount} GPU(s); the transformers runtime keeps a model on one node" };
@@ -110,7 +112,7 @@ public static class CapacityPlanner
     }
 
     // LoRA/QLoRA: data parallel on one node, so every GPU holds a full replica of the training state.
-    static CapacityPlan Tuning(PlanRequest request, CapacityPlan outline, double usable)
+    static CapacityPlan Tuning(PlanRequest request, CapacityPlan outline, double usable, bool itemize)
     {
         var (model, shape) = (request.Model, request.Shape);
         var method = request.TuningMethod!.ToLowerInvariant();
@@ -129,13 +131,15 @@ public static class CapacityPlanner
             Runtime = "transformers",
             RequiredGpuMemoryGiB = Round(required),
             MaxModelLen = sequence,
-            Breakdown =
-            [
-                new("runtime overhead", RuntimeOverheadGiB),
-                new(method == "qlora" ? "base weights (4-bit)" : "base weights", Round(baseWeights)),
-                new("adapter, gradients and optimizer", Round(adapter)),
-                new($"activations ({sequence} tokens)", Round(activations)),
-            ],
+            Breakdown = itemize
+                ?
+                [
+                    new("runtime overhead", RuntimeOverheadGiB),
+                    new(method == "qlora" ? "base weights (4-bit)" : "base weights", Round(baseWeights)),
+                    new("adapter, gradients and optimizer", Round(adapter)),
+                    new($"activations ({sequence} tokens)", Round(activations)),
+                ]
+                : [],
         };
         return required <= usable
             ? plan with { Fits = true }

@@ -28,6 +28,29 @@ public sealed class PlannerTableTests
 
     [Theory]
     [MemberData(nameof(ModelsBySku))]
+    public void A_plan_without_its_itemized_budget_is_the_same_plan_otherwise(string modelName, string skuName)
+    {
+        var model = ModelCatalog.Default.Find(modelName)!;
+        var sku = SkuCatalog.Default.Find("azure", skuName)!;
+        PlanRequest[] requests =
+        [
+            new(model, sku.Shape), new(model, sku.Shape, Runtimes.Transformers), new(model, sku.Shape, MaxModelLen: 4096),
+            new(model, sku.Shape, TuningMethod: "qlora"), new(model, sku.Shape, TuningMethod: "lora"),
+        ];
+        foreach (var request in requests)
+        {
+            var itemized = CapacityPlanner.Plan(request, SkuCatalog.Default.For("azure"));
+            var plain = CapacityPlanner.Plan(request, SkuCatalog.Default.For("azure"), itemize: false);
+            Assert.Empty(plain.Breakdown);
+            // A plan that got as far as sizing the model itemizes it when asked.
+            if (itemized.RequiredGpuMemoryGiB > 0) Assert.NotEmpty(itemized.Breakdown);
+            Assert.Equal(itemized with { Breakdown = [], Suggestions = [] }, plain with { Breakdown = [], Suggestions = [] });
+            Assert.Equal(itemized.Suggestions, plain.Suggestions);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelsBySku))]
     public void Vllm_plan_matches_the_arithmetic(string modelName, string skuName)
     {
         var model = ModelCatalog.Default.Find(modelName)!;

@@ -24,7 +24,7 @@ public static class GpuFitRules
             if (string.IsNullOrWhiteSpace(resource.InstanceType) || suggestFrom is null) return;
             // The catalog's SKU or a declared unlisted one; anything else is reported (or warned about) by the instance type rule.
             if (WorkspaceSemantics.ShapeOf(settings.Cloud, resource.InstanceType, workspace.Metadata?.Annotations).Shape is not { } skuShape) return;
-            var plan = CapacityPlanner.Plan(new PlanRequest(model, skuShape, runtime), suggestFrom);
+            var plan = CapacityPlanner.Plan(new PlanRequest(model, skuShape, runtime), suggestFrom, itemize: false);
             if (!plan.Fits) errors.Invalid(InstanceTypePath, resource.InstanceType, Explain(plan));
             return;
         }
@@ -79,7 +79,7 @@ public static class GpuFitRules
         var shape = first!;
         if (resource.Partition is { Mode: PartitionRules.Mig } partition && PartitionRules.SliceMemoryGiB(partition.Profile) is { } sliceGiB)
             shape = new GpuShape(1, sliceGiB, shape.GpuModel, shape.ComputeCapability, $"MIG slice {partition.Profile} of {shape.Source}");
-        var fit = CapacityPlanner.Plan(new PlanRequest(model, shape, runtime), suggestFrom);
+        var fit = CapacityPlanner.Plan(new PlanRequest(model, shape, runtime), suggestFrom, itemize: false);
         if (!fit.Fits)
         {
             errors.Invalid(SelectorPath, Describe(resource.LabelSelector), Explain(fit));

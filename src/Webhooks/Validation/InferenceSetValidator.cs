@@ -103,7 +103,7 @@ public sealed class InferenceSetValidator(AdmissionSettings settings, IClusterLo
     int? NodesPerReplica(Workspace child, GpuShape? shape, ModelPreset? model)
     {
         if (shape is null || model is null) return null;
-        var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)));
+        var plan = CapacityPlanner.Plan(new PlanRequest(model, shape, WorkspaceSemantics.Runtime(child, settings.FeatureGates.Vllm)), itemize: false);
         return plan.Fits ? plan.Nodes : null;
     }
 
