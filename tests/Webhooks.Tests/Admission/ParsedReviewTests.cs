@@ -53,6 +53,9 @@ public sealed class ParsedReviewTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("""{"request":{"uid":"u","uid":"v","kind":{"group":"kaito.sh","kind":"Workspace"},"operation":"DELETE"}}""", true)]
+    [InlineData("""{"request":{"\u0075id":"v","kind":{"gr\u006fup":"kaito.sh","kind":"Workspace"},"oper\u0061tion":"DELETE"}}""", true)]
+    [InlineData("""{"request":{"ui\u0064":"u","uid":"v"}}""", true)]
+    [InlineData("""{"\u0024type":"x","request":{}}""", false)]
     [InlineData("""{"request":{"uid":5}}""", false)]
     [InlineData("""{"request":{"kind":[]}}""", false)]
     [InlineData("""{"request":{"dryRun":"no"}}""", false)]

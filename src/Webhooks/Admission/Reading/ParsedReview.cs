@@ -56,11 +56,12 @@ public sealed class ParsedReview : IDisposable
         AdmissionRequest? request = null;
         foreach (var property in root.EnumerateObject())
         {
+            var name = new Name(property);
             var value = property.Value;
-            if (property.NameEquals("apiVersion"u8) || property.NameEquals("kind"u8)) _ = String(value);
-            else if (property.NameEquals("request"u8)) request = value.ValueKind == JsonValueKind.Object ? RequestOf(value) : throw new Declined();
-            else if (property.NameEquals("response"u8)) throw new Declined();
-            else Unknown(property);
+            if (name.Is("apiVersion"u8) || name.Is("kind"u8)) _ = String(value);
+            else if (name.Is("request"u8)) request = value.ValueKind == JsonValueKind.Object ? RequestOf(value) : throw new Declined();
+            else if (name.Is("response"u8)) throw new Declined();
+            else name.Unknown();
         }
         return request;
     }
@@ -70,24 +71,25 @@ public sealed class ParsedReview : IDisposable
         var request = new AdmissionRequest();
         foreach (var property in element.EnumerateObject())
         {
+            var name = new Name(property);
             var value = property.Value;
-            if (property.NameEquals("uid"u8)) request.Uid = String(value);
-            else if (property.NameEquals("kind"u8)) request.Kind = Kind(value);
-            else if (property.NameEquals("resource"u8)) request.Resource = Resource(value);
-            else if (property.NameEquals("subResource"u8)) request.SubResource = String(value);
-            else if (property.NameEquals("name"u8)) request.Name = String(value);
-            else if (property.NameEquals("namespace"u8)) request.Namespace = String(value);
-            else if (property.NameEquals("operation"u8)) request.Operation = String(value);
-            else if (property.NameEquals("dryRun"u8)) request.DryRun = value.ValueKind switch
+            if (name.Is("uid"u8)) request.Uid = String(value);
+            else if (name.Is("kind"u8)) request.Kind = Kind(value);
+            else if (name.Is("resource"u8)) request.Resource = Resource(value);
+            else if (name.Is("subResource"u8)) request.SubResource = String(value);
+            else if (name.Is("name"u8)) request.Name = String(value);
+            else if (name.Is("namespace"u8)) request.Namespace = String(value);
+            else if (name.Is("operation"u8)) request.Operation = String(value);
+            else if (name.Is("dryRun"u8)) request.DryRun = value.ValueKind switch
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.Null => null,
                 _ => throw new Declined(),
             };
-            else if (property.NameEquals("object"u8)) request.Object = value.ValueKind == JsonValueKind.Null ? null : value;
-            else if (property.NameEquals("oldObject"u8)) request.OldObject = value.ValueKind == JsonValueKind.Null ? null : value;
-            else Unknown(property);
+            else if (name.Is("object"u8)) request.Object = value.ValueKind == JsonValueKind.Null ? null : value;
+            else if (name.Is("oldObject"u8)) request.OldObject = value.ValueKind == JsonValueKind.Null ? null : value;
+            else name.Unknown();
         }
         return request;
     }
@@ -106,10 +108,11 @@ public sealed class ParsedReview : IDisposable
         (string? Group, string? Version, string? Third) read = default;
         foreach (var property in element.EnumerateObject())
         {
-            if (property.NameEquals("group"u8)) read.Group = String(property.Value);
-            else if (property.NameEquals("version"u8)) read.Version = String(property.Value);
-            else if (property.NameEquals(third)) read.Third = String(property.Value);
-            else Unknown(property);
+            var name = new Name(property);
+            if (name.Is("group"u8)) read.Group = String(property.Value);
+            else if (name.Is("version"u8)) read.Version = String(property.Value);
+            else if (name.Is(third)) read.Third = String(property.Value);
+            else name.Unknown();
         }
         return read;
     }
@@ -129,14 +132,33 @@ public sealed class ParsedReview : IDisposable
         return text.Contains((byte)'\\') ? null : ReviewStrings.Known.Find(text);
     }
 
-    /// <summary>A property the tolerant reading skips; a <c>$</c> name may mean something to JsonSerializer, so it is left to it.</summary>
-    static void Unknown(JsonProperty property)
+    /// <summary>
+    /// A property's name as written: compared byte for byte when it has no escape (then the bytes are the name), else
+    /// through the document's own comparison, which unescapes.
+    /// </summary>
+    readonly ref struct Name
     {
-        // The name as written, decoded only when escaped (an escape may stand for the '$'); one that would not decode is
-        // declined, as decoding it would have thrown.
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (!Utf8.IsValid(raw)) throw new Declined();
-        if (raw.Length > 0 && (raw[0] == (byte)'$' || (raw[0] == (byte)'\\' && property.Name.StartsWith('$')))) throw new Declined();
+        readonly JsonProperty property;
+        readonly ReadOnlySpan<byte> raw;
+        readonly bool escaped;
+
+        public Name(JsonProperty property)
+        {
+            this.property = property;
+            raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            escaped = raw.IndexOf((byte)'\\') >= 0;
+        }
+
+        public bool Is(ReadOnlySpan<byte> name) => escaped ? property.NameEquals(name) : raw.SequenceEqual(name);
+
+        /// <summary>A property the tolerant reading skips; a <c>$</c> name may mean something to JsonSerializer, so it is left to it.</summary>
+        public void Unknown()
+        {
+            // The name as written, decoded only when escaped (an escape may stand for the '$'); one that would not decode is
+            // declined, as decoding it would have thrown.
+            if (!Utf8.IsValid(raw)) throw new Declined();
+            if (raw.Length > 0 && (raw[0] == (byte)'$' || (raw[0] == (byte)'\\' && property.Name.StartsWith('$')))) throw new Declined();
+        }
     }
 
     sealed class Declined : Exception;
