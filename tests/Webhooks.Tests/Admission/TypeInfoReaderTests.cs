@@ -172,6 +172,8 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     [InlineData("""{"request":{"object":{"resource":{"count":null}}}}""", true)]
     [InlineData("""{"request":{"object":{"metadata":{"creationTimestamp":null}}}}""", true)]
     [InlineData("""{"request":{"object":{"unknown":{"deep":[1,{"x":null}]}}}}""", true)]
+    // Same length and first 16 bytes as deletionGracePeriodSeconds: an unknown name, skipped as JsonSerializer skips it.
+    [InlineData("""{"request":{"object":{"metadata":{"deletionGracePeriodSecondz":5,"nam":"x","namf":"y"}}}}""", true)]
     [InlineData("""  {"request":null}  """, true)]
     [InlineData("""null""", true)]
     [InlineData("""{"request":{"\u0075id":"escaped name"}}""", false)]

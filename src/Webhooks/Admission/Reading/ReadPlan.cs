@@ -67,6 +67,31 @@ sealed class ReadPlan
     /// <summary>The UTF-8 lengths of <see cref="Properties"/>' names, side by side: a lookup compares these before touching a name.</summary>
     public int[] NameLengths { get; private set; } = [];
 
+    /// <summary>
+    /// The first 16 bytes of each name (zero-padded) as two integers, side by side: a name of up to 16 bytes is found without
+    /// following a reference to it (most are that short), a longer one is compared in full only when these match.
+    /// </summary>
+    public ulong[] NameKeys { get; private set; } = [];
+
+    /// <summary>The bytes a name's key is made of; only names longer than this are compared in full.</summary>
+    public const int KeyBytes = 16;
+
+    /// <summary>Fills <paramref name="first"/> and <paramref name="second"/> with <paramref name="name"/>'s first 16 bytes, zero-padded.</summary>
+    public static void KeyOf(ReadOnlySpan<byte> name, out ulong first, out ulong second)
+    {
+        first = Load(name);
+        second = name.Length > 8 ? Load(name[8..]) : 0;
+    }
+
+    /// <summary>Up to 8 bytes as one little-endian integer, zero-padded.</summary>
+    static ulong Load(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= 8) return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        ulong value = 0;
+        for (var i = bytes.Length - 1; i >= 0; i--) value = value << 8 | bytes[i];
+        return value;
+    }
+
     /// <summary>For <see cref="ReadKind.Serializer"/>: a JSON null is null without asking the converter (STJ's own Nullable&lt;T&gt;).</summary>
     public bool NullIsNull { get; private set; }
 
@@ -141,6 +166,9 @@ sealed class ReadPlan
             plan.Create = info.CreateObject;
             plan.Properties = [.. properties];
             plan.NameLengths = [.. properties.Select(p => p.Name.Length)];
+            plan.NameKeys = new ulong[properties.Count * 2];
+            for (var i = 0; i < properties.Count; i++)
+                KeyOf(properties[i].Name, out plan.NameKeys[2 * i], out plan.NameKeys[2 * i + 1]);
             // Planned after the object itself is complete, so that a cycle back to it sees its final kind.
             plan.Kind = ReadKind.Object;
             for (var i = 0; i < properties.Count; i++)

@@ -114,12 +114,15 @@ public sealed class TypeInfoReader
         // JsonSerializer gives "$" names a meaning of their own for some types and options.
         if (name.Length > 0 && name[0] == (byte)'$') throw new Declined();
         var lengths = plan.NameLengths;
+        var keys = plan.NameKeys;
+        ReadPlan.KeyOf(name, out var first, out var second);
         for (var i = 0; i < lengths.Length; i++)
         {
             var index = next + i;
             if (index >= lengths.Length) index -= lengths.Length;
-            // The length first, from one array: most names differ in it, and each name is an object of its own.
-            if (lengths[index] == name.Length && name.SequenceEqual(plan.Properties[index].Name))
+            // Length and key from two arrays: most names differ in them, and each name is an object of its own.
+            if (lengths[index] == name.Length && keys[2 * index] == first && keys[2 * index + 1] == second
+                && (name.Length <= ReadPlan.KeyBytes || name.SequenceEqual(plan.Properties[index].Name)))
             {
                 next = index + 1;
                 return plan.Properties[index];
