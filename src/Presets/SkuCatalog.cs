@@ -22,18 +22,40 @@ public sealed class SkuCatalog
 
     public IReadOnlyList<string> Clouds => [.. byCloud.Keys];
 
-    public bool HasCloud(string cloud) => byCloud.ContainsKey(cloud);
+    // The last answers of For and Find, by the identity of their arguments: one admission review asks for its cloud and
+    // SKU several times, with the same string instances from review to review (the operator's setting; the reader holds
+    // the catalog's names), so most lookups compare references instead of hashing case-insensitively. Immutable records
+    // swapped whole: safe across threads.
+    sealed record LastCloud(string Cloud, IReadOnlyList<GpuSku> Skus);
+
+    sealed record LastFind(string Cloud, string Name, GpuSku? Sku);
+
+    LastCloud? lastCloud;
+    LastFind? lastFind;
+
+    public bool HasCloud(string cloud) => Listed(cloud) is not null;
 
     public IReadOnlyList<GpuSku> For(string cloud) =>
-        byCloud.TryGetValue(cloud, out var skus)
-            ? skus
-            : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
+        Listed(cloud) ?? throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
+
+    IReadOnlyList<GpuSku>? Listed(string cloud)
+    {
+        if (lastCloud is { } last && ReferenceEquals(last.Cloud, cloud)) return last.Skus;
+        if (!byCloud.TryGetValue(cloud, out var skus)) return null;
+        lastCloud = new LastCloud(cloud, skus);
+        return skus;
+    }
 
     /// <summary>The SKU, or null when this cloud does not list it: never a silent guess.</summary>
-    public GpuSku? Find(string cloud, string name) =>
-        byCloudAndName.TryGetValue(cloud, out var byName)
+    public GpuSku? Find(string cloud, string name)
+    {
+        if (lastFind is { } last && ReferenceEquals(last.Cloud, cloud) && ReferenceEquals(last.Name, name)) return last.Sku;
+        var sku = byCloudAndName.TryGetValue(cloud, out var byName)
             ? byName.GetValueOrDefault(name.Trim())
             : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
+        lastFind = new LastFind(cloud, name, sku);
+        return sku;
+    }
 
     /// <summary>The SKU of that name in whichever cloud sells it (SKU names do not collide across clouds), or null.</summary>
     public GpuSku? FindInAnyCloud(string name) => Clouds.Select(c => Find(c, name)).FirstOrDefault(s => s is not null);

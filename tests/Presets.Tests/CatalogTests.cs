@@ -43,6 +43,32 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Repeated_and_interleaved_sku_lookups_answer_as_fresh_ones()
+    {
+        var azure = "azure";
+        var a100 = "Standard_NC24ads_A100_v4";
+        string[] clouds = [azure, "aws", "AZURE", azure, new string(azure.AsSpan())];
+        string[] names = [a100, "g6e.12xlarge", " standard_nc24ads_a100_v4 ", a100, "Standard_NC24ads_A100_v5", new string(a100.AsSpan()), a100];
+        var fresh = new SkuCatalog(SkuCatalog.Default.Clouds.ToDictionary(c => c, c => SkuCatalog.Default.For(c)));
+        // Every pair twice in a row and interleaved with the others: each answer is what a catalog that never looked up says.
+        foreach (var cloud in clouds.Concat(clouds))
+        {
+            foreach (var name in names)
+            {
+                var expected = new SkuCatalog(SkuCatalog.Default.Clouds.ToDictionary(c => c, c => SkuCatalog.Default.For(c))).Find(cloud, name);
+                Assert.Equal(expected, SkuCatalog.Default.Find(cloud, name));
+                Assert.Equal(expected, fresh.Find(cloud, name));
+            }
+            Assert.True(SkuCatalog.Default.HasCloud(cloud));
+            Assert.Same(fresh.For(cloud), SkuCatalog.Default.For(cloud));
+        }
+        Assert.Equal("Standard_NC24ads_A100_v4", SkuCatalog.Default.Find(azure, a100)!.Name);
+        Assert.Null(SkuCatalog.Default.Find("aws", a100));
+        Assert.False(SkuCatalog.Default.HasCloud("gcp"));
+        Assert.Throws<ArgumentException>(() => SkuCatalog.Default.Find("gcp", a100));
+    }
+
+    [Fact]
     public void Gated_llama_models_need_a_model_access_secret() =>
         Assert.Equal(["llama-3.1-8b-instruct", "llama-3.3-70b-instruct"],
             ModelCatalog.Default.Models.Where(m => m.ModelAccessSecretRequired).Select(m => m.Name).Order(StringComparer.Ordinal));
