@@ -69,6 +69,17 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Repeated_and_interleaved_model_lookups_answer_as_fresh_ones()
+    {
+        var phi = "phi-3.5-mini-instruct";
+        string[] names = [phi, phi, "PHI-4", "phi3", phi, " phi-4 ", new string(phi.AsSpan()), "microsoft/Phi-3-mini-4k-instruct", "phi3", phi];
+        foreach (var name in names.Concat(names.Reverse()))
+            Assert.Equal(new ModelCatalog(ModelCatalog.Default.Models).Find(name), ModelCatalog.Default.Find(name));
+        Assert.Equal(phi, ModelCatalog.Default.Find(phi)!.Name);
+        Assert.Null(ModelCatalog.Default.Find("phi3"));
+    }
+
+    [Fact]
     public void Gated_llama_models_need_a_model_access_secret() =>
         Assert.Equal(["llama-3.1-8b-instruct", "llama-3.3-70b-instruct"],
             ModelCatalog.Default.Models.Where(m => m.ModelAccessSecretRequired).Select(m => m.Name).Order(StringComparer.Ordinal));
