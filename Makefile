@@ -89,7 +89,7 @@ bench-webhooks: ## webhook HTTPS throughput/latency vs a bare Kestrel endpoint, 
 	@bash hack/bench-webhooks.sh
 
 .PHONY: bench-webhooks-ab
-bench-webhooks-ab: ## A/B of one admission endpoint between two commits (A=<ref> B=<ref> [ENDPOINT=validate|mutate|bare]): both Native AOT builds served at once, loaded by wrk in alternating slices
+bench-webhooks-ab: ## A/B of one admission endpoint between two commits (A=<ref> B=<ref> [ENDPOINT=validate|mutate|bare|handler]): both Native AOT builds served at once, loaded by wrk in alternating slices; handler: the answers timed on one thread, alternately
 	@bash hack/bench-webhooks-ab.sh "$(A)" "$(B)" $(or $(ENDPOINT),validate)
 
 # The process benchmarks measure the operator as a host process (KAITO_NODE=off); bench-pod-memory the in-cluster pod.

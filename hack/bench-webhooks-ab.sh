@@ -3,12 +3,16 @@
 # (bench/Kaito.WebhookBench --serve) and wrk loads them in alternating slices, so that this machine's drift, which moves
 # a whole benchmark run by several µs per request, falls on both alike. Prints each build's median and spread of req/s
 # and of the server's CPU µs per request (/proc of its process), and the median difference, B - A.
-# Usage: hack/bench-webhooks-ab.sh <ref-a> <ref-b> [validate|mutate|bare] [rounds, 12] [slice seconds, 3]
-# Both commits need the --serve mode (from the commit that added this script on). Builds are kept in .local/bench-ab.
+# With "handler" instead of an endpoint, no server and no wrk: each round runs both builds' --handler-cost (the validate and
+# mutate answers timed on one thread, about 3 s) one after the other, alternating which goes first, and compares their
+# medians: the steadier signal for a change to the handler's own work when the machine's load moves the HTTP figures.
+# Usage: hack/bench-webhooks-ab.sh <ref-a> <ref-b> [validate|mutate|bare|handler] [rounds, 12] [slice seconds, 3]
+# Both commits need the --serve mode (from the commit that added this script on), or --handler-cost for "handler" (from
+# 2026-12-04 on). Builds are kept in .local/bench-ab.
 source "$(dirname "$0")/local-cluster/common.sh"
-(( $# >= 2 )) && [[ -n "$1" && -n "$2" ]] || die "usage: hack/bench-webhooks-ab.sh <ref-a> <ref-b> [validate|mutate|bare] [rounds] [slice-seconds]"
+(( $# >= 2 )) && [[ -n "$1" && -n "$2" ]] || die "usage: hack/bench-webhooks-ab.sh <ref-a> <ref-b> [validate|mutate|bare|handler] [rounds] [slice-seconds]"
 ENDPOINT="${3:-validate}" ROUNDS="${4:-12}" SLICE="${5:-3}"
-[[ "$ENDPOINT" =~ ^(validate|mutate|bare)$ ]] || die "endpoint '$ENDPOINT': validate, mutate or bare"
+[[ "$ENDPOINT" =~ ^(validate|mutate|bare|handler)$ ]] || die "endpoint '$ENDPOINT': validate, mutate, bare or handler"
 command -v wrk >/dev/null || apt_install wrk
 cd "$REPO_ROOT"
 DOTNET="${DOTNET:-dotnet}"
@@ -65,11 +69,55 @@ slice() {
       END { if (!found) exit 1 }' <<<"$output" || die "wrk printed no summary (or errors) for $url"
 }
 
+# One run of a commit's --handler-cost; prints "validate-µs validate-bytes mutate-µs mutate-bytes".
+handler_cost() {
+  local sha="$1" output
+  output="$("$AB_DIR/$sha/out/Kaito.WebhookBench" --handler-cost 2>&1)" || die "--handler-cost failed at ${sha:0:12}: $output"
+  awk '$1 == "kaito-handler-cost" { print $2, $3, $4, $5; found = 1 } END { if (!found) exit 1 }' <<<"$output" \
+    || die "no handler cost from ${sha:0:12} (is --handler-cost in that commit?)"
+}
+
+handler_ab() {
+  local a="$1" b="$2" results="$AB_DIR/last-run.txt"
+  log "A/B of the handler on one thread: A ${a:0:12} ($3), B ${b:0:12} ($4); $ROUNDS rounds, alternating which goes first"
+  : >"$results"
+  for ((round = 0; round < ROUNDS; round++)); do
+    if ((round % 2 == 0)); then order="A B"; else order="B A"; fi
+    for which in $order; do
+      if [[ $which == A ]]; then echo "A $(handler_cost "$a")" >>"$results"; else echo "B $(handler_cost "$b")" >>"$results"; fi
+    done
+    printf '\r      round %d/%d measured' "$((round + 1))" "$ROUNDS" >&2
+  done
+  echo >&2
+  python3 - "$results" "${a:0:12}" "${b:0:12}" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+median = {}
+for which, name in (("A", sys.argv[2]), ("B", sys.argv[3])):
+    mine = [r for r in rows if r[0] == which]
+    median[which] = {}
+    parts = []
+    for label, column in (("validate", 1), ("mutate", 3)):
+        times = sorted(float(r[column]) for r in mine)
+        size = statistics.median(float(r[column + 1]) for r in mine)
+        median[which][label] = (statistics.median(times), size)
+        parts.append(f"{label} median {median[which][label][0]:.3f} µs (range {times[0]:.3f}-{times[-1]:.3f}), {size:,.0f} bytes")
+    print(f"{which} {name}: " + "; ".join(parts))
+print("B - A: " + "; ".join(
+    f"{label} {median['B'][label][0] - median['A'][label][0]:+.3f} µs ({(median['B'][label][0] / median['A'][label][0] - 1) * 100:+.1f} %), "
+    f"{median['B'][label][1] - median['A'][label][1]:+,.0f} bytes" for label in ("validate", "mutate")))
+PY
+}
+
 A="$(git rev-parse --verify "$1^{commit}")" || die "not a commit: $1"
 B="$(git rev-parse --verify "$2^{commit}")" || die "not a commit: $2"
 [[ "$A" != "$B" ]] || die "both refs are ${A:0:12}"
 publish "$A"
 publish "$B"
+if [[ "$ENDPOINT" == handler ]]; then
+  handler_ab "$A" "$B" "$1" "$2"
+  exit 0
+fi
 PID_A="$(serve "$A")"; servers+=("$PID_A")
 PID_B="$(serve "$B")"; servers+=("$PID_B")
 log "A/B on $ENDPOINT: A ${A:0:12} ($1), B ${B:0:12} ($2); $ROUNDS rounds of ${SLICE} s each, alternating which goes first"

@@ -28,6 +28,19 @@ static class HandlerCost
             $"one thread, no HTTP, per review: reading with JsonSerializer {serializer} (baseline), with TypeInfoReader {reader}, as validation reads it {validationReader}; whole answer: validate {validate}, mutate {mutate}");
     }
 
+    /// <summary>
+    /// Only the whole validate and mutate answers, as one line a script reads (<c>--handler-cost</c>, used by
+    /// hack/bench-webhooks-ab.sh with <c>handler</c>): "kaito-handler-cost &lt;validate µs&gt; &lt;validate bytes&gt;
+    /// &lt;mutate µs&gt; &lt;mutate bytes&gt;".
+    /// </summary>
+    public static async Task<string> MeasureAnswersAsync(AdmissionHandler handler, byte[] body)
+    {
+        var validate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: true, body, CancellationToken.None));
+        var mutate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: false, body, CancellationToken.None));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"kaito-handler-cost {validate.Microseconds:0.000} {validate.Bytes} {mutate.Microseconds:0.000} {mutate.Bytes}");
+    }
+
     static ValueTask<object?> Read(TypeInfoReader<TypedAdmissionReview<Workspace>> reader, byte[] body) => reader.TryRead(body, out var value)
         ? ValueTask.FromResult<object?>(value)
         : throw new InvalidOperationException("the reader declined the benchmark's review");

@@ -12,7 +12,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 // with wrk (a separate process) as the load generator. hack/bench-webhooks.sh installs wrk and runs this.
 // Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4]
 // With --serve DIR it only serves (both endpoints, until SIGTERM), writing the URLs, the body and wrk's script to DIR:
-// hack/bench-webhooks-ab.sh loads two builds served that way in alternating slices.
+// hack/bench-webhooks-ab.sh loads two builds served that way in alternating slices. With --handler-cost it only times the
+// validate and mutate answers on one thread and prints them as one line (the same script's "handler" comparison).
+
+if (args.Contains("--handler-cost"))
+{
+    // The handler alone, on one thread (hack/bench-webhooks-ab.sh ... handler): no servers, no wrk.
+    Console.WriteLine(await HandlerCost.MeasureAnswersAsync(
+        new AdmissionHandler(new AdmissionSettings(), null, NullLogger<AdmissionHandler>.Instance), Payloads.WorkspaceCreateReview()));
+    return 0;
+}
 
 var workers = Arg("--workers", 32);
 var warmUpSeconds = Math.Max(1, Arg("--warmup", 3));
