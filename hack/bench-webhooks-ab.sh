@@ -72,7 +72,9 @@ slice() {
 # One run of a commit's --handler-cost; prints "validate-µs validate-bytes mutate-µs mutate-bytes".
 handler_cost() {
   local sha="$1" output
-  output="$("$AB_DIR/$sha/out/Kaito.WebhookBench" --handler-cost 2>&1)" || die "--handler-cost failed at ${sha:0:12}: $output"
+  # A build without --handler-cost ignores it and starts a whole benchmark run: the timeout ends that.
+  output="$(timeout 60 "$AB_DIR/$sha/out/Kaito.WebhookBench" --handler-cost 2>&1)" \
+    || die "--handler-cost failed or timed out at ${sha:0:12} (is it in that commit?): ${output:0:300}"
   awk '$1 == "kaito-handler-cost" { print $2, $3, $4, $5; found = 1 } END { if (!found) exit 1 }' <<<"$output" \
     || die "no handler cost from ${sha:0:12} (is --handler-cost in that commit?)"
 }
@@ -84,7 +86,9 @@ handler_ab() {
   for ((round = 0; round < ROUNDS; round++)); do
     if ((round % 2 == 0)); then order="A B"; else order="B A"; fi
     for which in $order; do
-      if [[ $which == A ]]; then echo "A $(handler_cost "$a")" >>"$results"; else echo "B $(handler_cost "$b")" >>"$results"; fi
+      # In a command substitution die only ends the subshell: its status ends the script.
+      if [[ $which == A ]]; then measured="$(handler_cost "$a")" || exit 1; else measured="$(handler_cost "$b")" || exit 1; fi
+      echo "$which $measured" >>"$results"
     done
     printf '\r      round %d/%d measured' "$((round + 1))" "$ROUNDS" >&2
   done
