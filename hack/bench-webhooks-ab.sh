@@ -79,20 +79,31 @@ handler_cost() {
     || die "no handler cost from ${sha:0:12} (is --handler-cost in that commit?)"
 }
 
-handler_ab() {
-  local a="$1" b="$2" results="$AB_DIR/last-run.txt"
-  log "A/B of the handler on one thread: A ${a:0:12} ($3), B ${b:0:12} ($4); $ROUNDS rounds, alternating which goes first"
+# $ROUNDS rounds, A then B and B then A by turns, each measurement appended to $1 as "<A|B> <figures>"; $2 is called with
+# A or B and prints one measurement.
+alternate() {
+  local results="$1" measure="$2" measured round order which
   : >"$results"
   for ((round = 0; round < ROUNDS; round++)); do
     if ((round % 2 == 0)); then order="A B"; else order="B A"; fi
     for which in $order; do
-      # In a command substitution die only ends the subshell: its status ends the script.
-      if [[ $which == A ]]; then measured="$(handler_cost "$a")" || exit 1; else measured="$(handler_cost "$b")" || exit 1; fi
+      # In a command substitution die only ends the subshell: its status ends the script (and the EXIT trap the servers).
+      measured="$("$measure" "$which")" || exit 1
       echo "$which $measured" >>"$results"
     done
     printf '\r      round %d/%d measured' "$((round + 1))" "$ROUNDS" >&2
   done
   echo >&2
+}
+
+measure_handler() { if [[ $1 == A ]]; then handler_cost "$A"; else handler_cost "$B"; fi; }
+
+measure_slice() { if [[ $1 == A ]]; then slice "$A" "$PID_A" "$SLICE"; else slice "$B" "$PID_B" "$SLICE"; fi; }
+
+handler_ab() {
+  local a="$1" b="$2" results="$AB_DIR/last-run.txt"
+  log "A/B of the handler on one thread: A ${a:0:12} ($3), B ${b:0:12} ($4); $ROUNDS rounds, alternating which goes first"
+  alternate "$results" measure_handler
   python3 - "$results" "${a:0:12}" "${b:0:12}" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
@@ -127,16 +138,7 @@ PID_B="$(serve "$B")"; servers+=("$PID_B")
 log "A/B on $ENDPOINT: A ${A:0:12} ($1), B ${B:0:12} ($2); $ROUNDS rounds of ${SLICE} s each, alternating which goes first"
 for _ in 1 2; do slice "$A" "$PID_A" 3 >/dev/null; slice "$B" "$PID_B" 3 >/dev/null; done
 results="$AB_DIR/last-run.txt"
-: >"$results"
-for ((round = 0; round < ROUNDS; round++)); do
-  if ((round % 2 == 0)); then order="A B"; else order="B A"; fi
-  for which in $order; do
-    if [[ $which == A ]]; then measured="$(slice "$A" "$PID_A" "$SLICE")"; else measured="$(slice "$B" "$PID_B" "$SLICE")"; fi
-    echo "$which $measured" >>"$results"
-  done
-  printf '\r      round %d/%d measured' "$((round + 1))" "$ROUNDS" >&2
-done
-echo >&2
+alternate "$results" measure_slice
 python3 - "$results" "${A:0:12}" "${B:0:12}" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
