@@ -31,20 +31,10 @@ public sealed class ModelCatalog
     /// </summary>
     public (string Image, string Tag) BaseImage { get; }
 
-    // The last answer, by the identity of the name: one admission review asks for its model several times, with the same
-    // string instance from review to review (the reader holds the catalog's names), so most lookups compare a reference
-    // instead of hashing case-insensitively. An immutable record swapped whole: safe across threads.
-    sealed record LastFind(string Name, ModelPreset? Model);
+    readonly LastLookup<ModelPreset?> lastFind = new();
 
-    LastFind? lastFind;
-
-    public ModelPreset? Find(string name)
-    {
-        if (lastFind is { } last && ReferenceEquals(last.Name, name)) return last.Model;
-        var model = byName.GetValueOrDefault(name.Trim());
-        lastFind = new LastFind(name, model);
-        return model;
-    }
+    public ModelPreset? Find(string name) =>
+        lastFind.TryGet(name, null, out var model) ? model : lastFind.Remember(name, null, byName.GetValueOrDefault(name.Trim()));
 
     /// <summary>Known names closest to <paramref name="name"/>, for "did you mean" messages.</summary>
     public IReadOnlyList<string> Closest(string name, int count = 3) =>

@@ -22,39 +22,26 @@ public sealed class SkuCatalog
 
     public IReadOnlyList<string> Clouds => [.. byCloud.Keys];
 
-    // The last answers of For and Find, by the identity of their arguments: one admission review asks for its cloud and
-    // SKU several times, with the same string instances from review to review (the operator's setting; the reader holds
-    // the catalog's names), so most lookups compare references instead of hashing case-insensitively. Immutable records
-    // swapped whole: safe across threads.
-    sealed record LastCloud(string Cloud, IReadOnlyList<GpuSku> Skus);
-
-    sealed record LastFind(string Cloud, string Name, GpuSku? Sku);
-
-    LastCloud? lastCloud;
-    LastFind? lastFind;
+    readonly LastLookup<IReadOnlyList<GpuSku>?> lastCloud = new();
+    readonly LastLookup<GpuSku?> lastFind = new();
 
     public bool HasCloud(string cloud) => Listed(cloud) is not null;
 
     public IReadOnlyList<GpuSku> For(string cloud) =>
         Listed(cloud) ?? throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
 
-    IReadOnlyList<GpuSku>? Listed(string cloud)
-    {
-        if (lastCloud is { } last && ReferenceEquals(last.Cloud, cloud)) return last.Skus;
-        if (!byCloud.TryGetValue(cloud, out var skus)) return null;
-        lastCloud = new LastCloud(cloud, skus);
-        return skus;
-    }
+    IReadOnlyList<GpuSku>? Listed(string cloud) =>
+        lastCloud.TryGet(cloud, null, out var skus) ? skus
+        : byCloud.TryGetValue(cloud, out skus) ? lastCloud.Remember(cloud, null, skus)
+        : null;
 
     /// <summary>The SKU, or null when this cloud does not list it: never a silent guess.</summary>
     public GpuSku? Find(string cloud, string name)
     {
-        if (lastFind is { } last && ReferenceEquals(last.Cloud, cloud) && ReferenceEquals(last.Name, name)) return last.Sku;
-        var sku = byCloudAndName.TryGetValue(cloud, out var byName)
+        if (lastFind.TryGet(cloud, name, out var sku)) return sku;
+        return lastFind.Remember(cloud, name, byCloudAndName.TryGetValue(cloud, out var byName)
             ? byName.GetValueOrDefault(name.Trim())
-            : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud));
-        lastFind = new LastFind(cloud, name, sku);
-        return sku;
+            : throw new ArgumentException($"unknown cloud \"{cloud}\"; supported: {string.Join(", ", Clouds)}", nameof(cloud)));
     }
 
     /// <summary>The SKU of that name in whichever cloud sells it (SKU names do not collide across clouds), or null.</summary>
