@@ -101,10 +101,10 @@ measure_handler() { if [[ $1 == A ]]; then handler_cost "$A"; else handler_cost 
 measure_slice() { if [[ $1 == A ]]; then slice "$A" "$PID_A" "$SLICE"; else slice "$B" "$PID_B" "$SLICE"; fi; }
 
 handler_ab() {
-  local a="$1" b="$2" results="$AB_DIR/last-run.txt"
-  log "A/B of the handler on one thread: A ${a:0:12} ($3), B ${b:0:12} ($4); $ROUNDS rounds, alternating which goes first"
+  local results="$AB_DIR/last-run.txt"
+  log "A/B of the handler on one thread: A ${A:0:12} ($1), B ${B:0:12} ($2); $ROUNDS rounds, alternating which goes first"
   alternate "$results" measure_handler
-  python3 - "$results" "${a:0:12}" "${b:0:12}" <<'PY'
+  python3 - "$results" "${A:0:12}" "${B:0:12}" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 median = {}
@@ -130,7 +130,7 @@ B="$(git rev-parse --verify "$2^{commit}")" || die "not a commit: $2"
 publish "$A"
 publish "$B"
 if [[ "$ENDPOINT" == handler ]]; then
-  handler_ab "$A" "$B" "$1" "$2"
+  handler_ab "$1" "$2"
   exit 0
 fi
 PID_A="$(serve "$A")"; servers+=("$PID_A")

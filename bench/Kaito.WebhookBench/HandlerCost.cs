@@ -22,8 +22,7 @@ static class HandlerCost
         var plain = new TypeInfoReader<TypedAdmissionReview<Workspace>>(info);
         var reader = await TimeAsync(() => Read(plain, body));
         var validationReader = await TimeAsync(() => Read(TypedReviewJson.Review<Workspace>.Reader, body));
-        var validate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: true, body, CancellationToken.None));
-        var mutate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: false, body, CancellationToken.None));
+        var (validate, mutate) = await AnswersAsync(handler, body);
         return string.Create(CultureInfo.InvariantCulture,
             $"one thread, no HTTP, per review: reading with JsonSerializer {serializer} (baseline), with TypeInfoReader {reader}, as validation reads it {validationReader}; whole answer: validate {validate}, mutate {mutate}");
     }
@@ -35,11 +34,14 @@ static class HandlerCost
     /// </summary>
     public static async Task<string> MeasureAnswersAsync(AdmissionHandler handler, byte[] body)
     {
-        var validate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: true, body, CancellationToken.None));
-        var mutate = await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: false, body, CancellationToken.None));
+        var (validate, mutate) = await AnswersAsync(handler, body);
         return string.Create(CultureInfo.InvariantCulture,
             $"kaito-handler-cost {validate.Microseconds:0.000} {validate.Bytes} {mutate.Microseconds:0.000} {mutate.Bytes}");
     }
+
+    static async Task<(Cost Validate, Cost Mutate)> AnswersAsync(AdmissionHandler handler, byte[] body) =>
+        (await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: true, body, CancellationToken.None)),
+         await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: false, body, CancellationToken.None)));
 
     static ValueTask<object?> Read(TypeInfoReader<TypedAdmissionReview<Workspace>> reader, byte[] body) => reader.TryRead(body, out var value)
         ? ValueTask.FromResult<object?>(value)
