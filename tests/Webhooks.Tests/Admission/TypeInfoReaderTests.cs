@@ -145,6 +145,26 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Plain_reviews_are_tokenized_by_the_plain_reader_and_equal_JsonSerializers_reading()
+    {
+        var plain = 0;
+        foreach (var body in WellFormedReviews())
+        {
+            // Plain: ASCII, and no \u escape in a string that is decoded (kubectl's copy is only checked).
+            if (body.Any(b => b >= 0x80) || Encoding.UTF8.GetString(body).Contains("\\u", StringComparison.Ordinal)) continue;
+            plain++;
+            foreach (var (name, info, omissions, known) in Readings)
+            {
+                Assert.True(new TypeInfoReader(info, omissions, known).TryReadPlain(body, out var value), $"{name}: the plain reader declined {Encoding.UTF8.GetString(body)}");
+                var (actual, expected) = (Written(value, info), Written(JsonSerializer.Deserialize(body, info), info));
+                if (omissions.Length > 0) (actual, expected) = (WithoutLastApplied(actual), WithoutLastApplied(expected));
+                Assert.Equal(expected, actual);
+            }
+        }
+        Assert.True(plain >= 10, $"only {plain} plain reviews");
+    }
+
+    [Fact]
     public void Generated_bodies_are_declined_or_read_as_JsonSerializer_reads_them()
     {
         var cases = new MalformedRequestGenerator(20_261_203).Generate(6_000).Where(c => c.Body.Length <= WebhookEndpoints.MaxRequestBytes).ToList();

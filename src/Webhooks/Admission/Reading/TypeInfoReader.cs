@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.Unicode;
 
 namespace Kaito.Webhooks.Admission.Reading;
 
@@ -13,7 +11,8 @@ namespace Kaito.Webhooks.Admission.Reading;
 /// anything else is handed to JsonSerializer. Whatever this reader cannot vouch for (an escaped or <c>$</c> property
 /// name, a token of another type, malformed JSON) makes it decline, and the caller reads with JsonSerializer: same
 /// object, same errors. The one exception is asked for by name: map entries to leave out (<see cref="MapEntryOmission"/>).
-/// Strings found among <see cref="KnownStrings"/> are the instances held there.
+/// Strings found among <see cref="KnownStrings"/> are the instances held there. The tokens come from
+/// <see cref="PlainJsonReader"/> for a plain document (most reviews) and from Utf8JsonReader when that one declines.
 /// </summary>
 public sealed class TypeInfoReader
 {
@@ -36,11 +35,16 @@ public sealed class TypeInfoReader
     }
 
     /// <summary>The object read from <paramref name="json"/>, or false when JsonSerializer should read it instead.</summary>
-    public bool TryRead(ReadOnlySpan<byte> json, out object? value)
+    public bool TryRead(ReadOnlySpan<byte> json, out object? value) =>
+        TryRead(new PlainJsonReader(json, readerOptions), out value) || TryRead(new Utf8Tokens(json, readerOptions), out value);
+
+    /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, out object?)"/>, with the plain tokenizer only (false where it declines).</summary>
+    internal bool TryReadPlain(ReadOnlySpan<byte> json, out object? value) => TryRead(new PlainJsonReader(json, readerOptions), out value);
+
+    bool TryRead<TTokens>(TTokens reader, out object? value) where TTokens : IJsonTokens, allows ref struct
     {
         value = null;
         if (plan is null) return false;
-        var reader = new Utf8JsonReader(json, readerOptions);
         try
         {
             if (!reader.Read()) return false;
@@ -52,12 +56,13 @@ public sealed class TypeInfoReader
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Malformed JSON, a type JsonSerializer would refuse, a setter that throws: JsonSerializer says it its own way.
+            // Malformed JSON, a type JsonSerializer would refuse, a setter that throws, a document the plain tokenizer does
+            // not vouch for: the next reading says it its own way.
             return false;
         }
     }
 
-    object? ReadValue(ref Utf8JsonReader reader, ReadPlan plan)
+    object? ReadValue<TTokens>(ref TTokens reader, ReadPlan plan) where TTokens : IJsonTokens, allows ref struct
     {
         var token = reader.TokenType;
         switch (plan.Kind)
@@ -81,11 +86,11 @@ public sealed class TypeInfoReader
             case ReadKind.StringMap:
                 return token == JsonTokenType.Null ? null : ReadStringMap(ref reader);
             default:
-                return token == JsonTokenType.Null && plan.NullIsNull ? null : JsonSerializer.Deserialize(ref reader, plan.TypeInfo);
+                return token == JsonTokenType.Null && plan.NullIsNull ? null : reader.Deserialize(plan.TypeInfo);
         }
     }
 
-    object ReadObject(ref Utf8JsonReader reader, ReadPlan plan)
+    object ReadObject<TTokens>(ref TTokens reader, ReadPlan plan) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var target = plan.Create!();
@@ -107,7 +112,7 @@ public sealed class TypeInfoReader
     }
 
     /// <summary>The property named at the reader, trying the one after the last match first (JSON usually keeps the declared order).</summary>
-    static PlannedProperty? Find(ref Utf8JsonReader reader, ReadPlan plan, ref int next)
+    static PlannedProperty? Find<TTokens>(ref TTokens reader, ReadPlan plan, ref int next) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.ValueIsEscaped) throw new Declined();
         var name = reader.ValueSpan;
@@ -131,7 +136,7 @@ public sealed class TypeInfoReader
         return null;
     }
 
-    List<string?> ReadStringList(ref Utf8JsonReader reader)
+    List<string?> ReadStringList<TTokens>(ref TTokens reader) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw new Declined();
         var list = new List<string?>();
@@ -140,7 +145,7 @@ public sealed class TypeInfoReader
         return list;
     }
 
-    Dictionary<string, string?> ReadStringMap(ref Utf8JsonReader reader, byte[][]? omittedKeys = null)
+    Dictionary<string, string?> ReadStringMap<TTokens>(ref TTokens reader, byte[][]? omittedKeys = null) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var map = new Dictionary<string, string?>();
@@ -159,39 +164,22 @@ public sealed class TypeInfoReader
         return map;
     }
 
-    /// <summary>
-    /// Declines a value JsonSerializer would refuse: anything but a string or null, or a string that does not decode
-    /// (invalid UTF-8, a lone surrogate escape). Without a <c>\u</c> in it, a string decodes exactly when its bytes are
-    /// valid UTF-8 (every other escape stands for ASCII, and the tokenizer has checked their syntax); with one, it is
-    /// unescaped into a scratch buffer, which checks what decoding checks, without making the string.
-    /// </summary>
-    static void CheckOmittedValue(ref Utf8JsonReader reader)
+    /// <summary>Declines a value JsonSerializer would refuse: anything but a string or null, or a string that does not decode.</summary>
+    static void CheckOmittedValue<TTokens>(ref TTokens reader) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.TokenType == JsonTokenType.Null) return;
         if (reader.TokenType != JsonTokenType.String) throw new Declined();
-        var raw = reader.ValueSpan;
-        if (!Utf8.IsValid(raw)) throw new Declined();
-        if (raw.IndexOf("\\u"u8) < 0) return;
-        var scratch = ArrayPool<byte>.Shared.Rent(raw.Length);
-        try
-        {
-            // Throws InvalidOperationException where GetString would.
-            reader.CopyString(scratch);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        reader.CheckStringDecodes();
     }
 
-    static bool IsOneOf(ref Utf8JsonReader reader, byte[][] keys)
+    static bool IsOneOf<TTokens>(ref TTokens reader, byte[][] keys) where TTokens : IJsonTokens, allows ref struct
     {
         foreach (var key in keys)
             if (reader.ValueTextEquals(key)) return true;
         return false;
     }
 
-    string? StringOrNull(ref Utf8JsonReader reader) => reader.TokenType switch
+    string? StringOrNull<TTokens>(ref TTokens reader) where TTokens : IJsonTokens, allows ref struct => reader.TokenType switch
     {
         JsonTokenType.String => String(ref reader),
         JsonTokenType.Null => null,
@@ -199,8 +187,8 @@ public sealed class TypeInfoReader
     };
 
     /// <summary>The string (or property name) at the reader; a known one without escapes is not decoded (its bytes are its UTF-8).</summary>
-    string String(ref Utf8JsonReader reader) =>
-        known is not null && !reader.ValueIsEscaped && known.Find(reader.ValueSpan) is { } held ? held : reader.GetString()!;
+    string String<TTokens>(ref TTokens reader) where TTokens : IJsonTokens, allows ref struct =>
+        known is not null && !reader.ValueIsEscaped && known.Find(reader.ValueSpan) is { } held ? held : reader.GetString();
 
     /// <summary>Something JsonSerializer would read differently or refuse: let it.</summary>
     sealed class Declined : Exception;
