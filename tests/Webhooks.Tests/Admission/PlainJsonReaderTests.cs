@@ -9,7 +9,7 @@ namespace Kaito.Webhooks.Tests.Admission;
 
 /// <summary>
 /// Property: whatever the bytes, PlainJsonReader either declines or gives exactly Utf8JsonReader's tokens (type, bytes as
-/// written, whether escaped), and it never reads to the end a document Utf8JsonReader refuses.
+/// written, whether escaped, the decoded string), and it never reads to the end a document Utf8JsonReader refuses.
 /// </summary>
 public sealed class PlainJsonReaderTests(ITestOutputHelper output)
 {
@@ -86,7 +86,8 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
     [InlineData("""{"a":"b"}{}""", false)]
     [InlineData("""{"a":"\x"}""", false)]
     [InlineData("""{"a":"\u12G4"}""", false)]
-    [InlineData("""{"a":"é"}""", false)]                                       // not ASCII: Utf8JsonReader reads it
+    [InlineData("""{"a":"é","名前":"😀"}""", true)]                             // non-ASCII inside strings
+    [InlineData("""{"a":é}""", false)]
     [InlineData("""/*c*/{}""", false)]
     [InlineData("", false)]
     public void Small_documents(string json, bool readHere)
@@ -108,6 +109,8 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
     [InlineData("""["plain"]""")]
     [InlineData("""["a \"quoted\" \\ \/ \b\f\n\r\t value"]""")]
     [InlineData("""[""]""")]
+    [InlineData("""["\u00e9 \u0000 \u003c\u0026 \ud83d\ude00 \uD83D\uDE00"]""")]
+    [InlineData("""["née 名前 😀"]""")]
     public void Strings_decode_as_Utf8JsonReader_decodes_them(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -120,9 +123,26 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
         Assert.Equal(expected.GetString(), plain.GetString());
     }
 
+    [Theory]
+    [InlineData("""["\ud800"]""")]
+    [InlineData("""["\udc00"]""")]
+    [InlineData("""["\ud800x"]""")]
+    [InlineData("""["\ud800\u0041"]""")]
+    [InlineData("""["\ud800\ud800"]""")]
+    [InlineData("""["é\n"]""")]                                                 // escapes and non-ASCII together: left to Utf8JsonReader
+    public void Strings_that_do_not_decode_or_are_not_plain_are_declined(string json)
+    {
+        Assert.True(Declines(json, reads: 2, (ref PlainJsonReader reader) => reader.GetString()));
+        Assert.True(Declines(json, reads: 2, (ref PlainJsonReader reader) => reader.CheckStringDecodes()));
+    }
+
     [Fact]
-    public void A_unicode_escape_is_not_decoded_here() =>
-        Assert.True(Declines("""["\ud800"]""", reads: 2, (ref PlainJsonReader reader) => reader.GetString()));
+    public void Invalid_UTF8_in_a_string_is_declined_when_decoded()
+    {
+        var bytes = new byte[] { (byte)'[', (byte)'"', 0xC3, (byte)'"', (byte)']' };
+        Assert.Throws<InvalidOperationException>(() => { var copy = new Utf8JsonReader(bytes); copy.Read(); copy.Read(); return copy.GetString(); });
+        Assert.True(Declines(Encoding.Latin1.GetString(bytes), reads: 2, (ref PlainJsonReader reader) => reader.GetString(), Encoding.Latin1));
+    }
 
     [Theory]
     [InlineData("7", 7)]
@@ -151,9 +171,9 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
     delegate void Use(ref PlainJsonReader reader);
 
     /// <summary>Whether <paramref name="use"/> of the reader, after <paramref name="reads"/> reads, declines.</summary>
-    static bool Declines(string json, int reads, Use use)
+    static bool Declines(string json, int reads, Use use, Encoding? encoding = null)
     {
-        var reader = new PlainJsonReader(Encoding.UTF8.GetBytes(json), Options);
+        var reader = new PlainJsonReader((encoding ?? Encoding.UTF8).GetBytes(json), Options);
         for (var i = 0; i < reads; i++) reader.Read();
         try
         {
@@ -192,7 +212,7 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
         var tokens = new List<string>();
         try
         {
-            while (reader.Read()) tokens.Add(Token(reader.TokenType, reader.ValueSpan, reader.ValueIsEscaped));
+            while (reader.Read()) tokens.Add(Token(reader.TokenType, reader.ValueSpan, reader.ValueIsEscaped, Decoded(ref reader)));
         }
         catch (PlainJsonReader.Declined)
         {
@@ -207,7 +227,7 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
         var tokens = new List<string>();
         try
         {
-            while (reader.Read()) tokens.Add(Token(reader.TokenType, reader.ValueSpan, reader.ValueIsEscaped));
+            while (reader.Read()) tokens.Add(Token(reader.TokenType, reader.ValueSpan, reader.ValueIsEscaped, Decoded(ref reader)));
         }
         catch (JsonException)
         {
@@ -216,9 +236,30 @@ public sealed class PlainJsonReaderTests(ITestOutputHelper output)
         return tokens;
     }
 
-    static string Token(JsonTokenType type, ReadOnlySpan<byte> value, bool escaped) => type switch
+    static string Token(JsonTokenType type, ReadOnlySpan<byte> value, bool escaped, string? decoded) => type switch
     {
-        JsonTokenType.String or JsonTokenType.PropertyName or JsonTokenType.Number => $"{type} {Convert.ToHexString(value)} {escaped}",
+        JsonTokenType.String or JsonTokenType.PropertyName => $"{type} {Convert.ToHexString(value)} {escaped} {decoded}",
+        JsonTokenType.Number => $"{type} {Convert.ToHexString(value)} {escaped}",
         _ => type.ToString(),
     };
+
+    /// <summary>
+    /// The string decoded, or "(does not decode)". The plain reader declines a string it does not decode, so a token list
+    /// it completes holds only strings it decoded; each must be what Utf8JsonReader decodes.
+    /// </summary>
+    static string? Decoded(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) return null;
+        try
+        {
+            return Convert.ToHexString(Encoding.Unicode.GetBytes(reader.GetString()!));
+        }
+        catch (InvalidOperationException)
+        {
+            return "(does not decode)";
+        }
+    }
+
+    static string? Decoded(ref PlainJsonReader reader) =>
+        reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? Convert.ToHexString(Encoding.Unicode.GetBytes(reader.GetString())) : null;
 }

@@ -3,15 +3,18 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 
 namespace Kaito.Webhooks.Admission.Reading;
 
 /// <summary>
-/// A tokenizer for plain JSON: ASCII only, no comments or trailing commas, nesting within the depth limit. For such a
-/// document it gives the tokens <see cref="Utf8JsonReader"/> gives, with less general machinery (it scans strings 32 bytes
-/// at a time and keeps no state for partial buffers). Anything else, valid JSON or not, it throws for: the caller then
-/// reads the document with Utf8JsonReader, whose reading and errors stand. So it never accepts what Utf8JsonReader
-/// refuses, and where it is unsure it declines. Decoding a string with a <c>\u</c> escape is one such case (rare in a review).
+/// A tokenizer for plain JSON: no comments or trailing commas, nesting within the depth limit, non-ASCII bytes only
+/// inside strings. For such a document it gives the tokens <see cref="Utf8JsonReader"/> gives, with less general
+/// machinery (it scans strings 32 bytes at a time and keeps no state for partial buffers), and decodes strings as it
+/// does (invalid UTF-8 or a lone surrogate escape refused). Anything else, valid JSON or not, it throws for: the caller
+/// then reads the document with Utf8JsonReader, whose reading and errors stand. So it never accepts what Utf8JsonReader
+/// refuses, and where it is unsure it declines; decoding a string that has both escapes and non-ASCII bytes is one such
+/// case (rare in a review).
 /// </summary>
 ref struct PlainJsonReader : IJsonTokens
 {
@@ -27,7 +30,7 @@ ref struct PlainJsonReader : IJsonTokens
     ulong objects;
     JsonTokenType token;
     int tokenStart, valueStart, valueLength;
-    bool escaped, unicodeEscaped;
+    bool escaped, unicodeEscaped, nonAscii;
 
     public PlainJsonReader(ReadOnlySpan<byte> json, JsonReaderOptions options)
     {
@@ -79,7 +82,7 @@ ref struct PlainJsonReader : IJsonTokens
     {
         depth--;
         token = end;
-        escaped = false;
+        escaped = nonAscii = false;
         return p + 1;
     }
 
@@ -96,7 +99,7 @@ ref struct PlainJsonReader : IJsonTokens
     {
         if (p >= json.Length) throw Decline();
         tokenStart = p;
-        escaped = false;
+        escaped = nonAscii = false;
         switch (json[p])
         {
             case (byte)'{':
@@ -172,14 +175,21 @@ ref struct PlainJsonReader : IJsonTokens
     {
         var json = this.json;
         var start = ++p;
-        bool anyEscape = false, unicode = false;
+        bool anyEscape = false, unicode = false, wide = false;
         while (true)
         {
-            p += SpecialAt(json[p..]);
+            p += wide ? ControlQuoteOrBackslashAt(json[p..]) : SpecialAt(json[p..]);
             if (p >= json.Length) throw Decline();
             var b = json[p];
             if (b == (byte)'"') break;
-            // A control character (invalid JSON) or a non-ASCII byte (left to Utf8JsonReader).
+            if (b >= 0x80)
+            {
+                // Checked when the string is decoded, as Utf8JsonReader does; from here on only the JSON specials stop the scan.
+                wide = true;
+                p++;
+                continue;
+            }
+            // A control character: invalid JSON.
             if (b != (byte)'\\' || p + 1 >= json.Length) throw Decline();
             anyEscape = true;
             switch (json[p + 1])
@@ -195,7 +205,7 @@ ref struct PlainJsonReader : IJsonTokens
                     throw Decline();
             }
         }
-        (valueStart, valueLength, escaped, unicodeEscaped) = (start, p - start, anyEscape, unicode);
+        (valueStart, valueLength, escaped, unicodeEscaped, nonAscii) = (start, p - start, anyEscape, unicode, wide);
         return p + 1;
     }
 
@@ -226,6 +236,28 @@ ref struct PlainJsonReader : IJsonTokens
         return bytes.Length;
     }
 
+    /// <summary>The index of the first quote, backslash or control character; the length when there is none.</summary>
+    static int ControlQuoteOrBackslashAt(ReadOnlySpan<byte> bytes)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var space = Vector256.Create((byte)0x20);
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            for (; i + Vector256<byte>.Count <= bytes.Length; i += Vector256<byte>.Count)
+            {
+                var chunk = Vector256.Create(bytes.Slice(i, Vector256<byte>.Count));
+                var special = Vector256.LessThan(chunk, space) | Vector256.Equals(chunk, quote) | Vector256.Equals(chunk, backslash);
+                if (special != Vector256<byte>.Zero)
+                    return i + System.Numerics.BitOperations.TrailingZeroCount(special.ExtractMostSignificantBits());
+            }
+        }
+        for (; i < bytes.Length; i++)
+            if (bytes[i] < 0x20 || bytes[i] == (byte)'"' || bytes[i] == (byte)'\\') return i;
+        return bytes.Length;
+    }
+
     static int Whitespace(ReadOnlySpan<byte> json, int p)
     {
         // Most tokens follow one another directly, and every byte JSON allows between them is at most a space.
@@ -244,35 +276,62 @@ ref struct PlainJsonReader : IJsonTokens
 
     public readonly string GetString()
     {
-        if (token is not (JsonTokenType.String or JsonTokenType.PropertyName) || unicodeEscaped) throw Decline();
+        if (token is not (JsonTokenType.String or JsonTokenType.PropertyName)) throw Decline();
         var raw = ValueSpan;
-        // ASCII: one char per byte.
-        return escaped ? Unescaped(raw) : Encoding.ASCII.GetString(raw);
+        if (!escaped) return nonAscii ? (Utf8.IsValid(raw) ? Encoding.UTF8.GetString(raw) : throw Decline()) : Encoding.ASCII.GetString(raw);
+        if (nonAscii) throw Decline();
+        Span<char> chars = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+        return Unescape(raw, chars) is var length and >= 0 ? new string(chars[..length]) : throw Decline();
     }
 
-    /// <summary>A string whose escapes are all of one character (checked while it was read).</summary>
-    static string Unescaped(ReadOnlySpan<byte> raw)
+    /// <summary>
+    /// Writes the ASCII string <paramref name="raw"/> with its escapes undone (their syntax was checked while it was read) and
+    /// returns the length; -1 for a surrogate escape that is not half of a pair, which decoding refuses.
+    /// </summary>
+    static int Unescape(ReadOnlySpan<byte> raw, Span<char> chars)
     {
-        Span<char> chars = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
         var length = 0;
         for (var i = 0; i < raw.Length; i++)
         {
             var b = raw[i];
-            if (b == (byte)'\\')
+            if (b != (byte)'\\')
             {
-                b = raw[++i] switch
-                {
-                    (byte)'b' => (byte)'\b',
-                    (byte)'f' => (byte)'\f',
-                    (byte)'n' => (byte)'\n',
-                    (byte)'r' => (byte)'\r',
-                    (byte)'t' => (byte)'\t',
-                    var same => same,
-                };
+                chars[length++] = (char)b;
+                continue;
             }
-            chars[length++] = (char)b;
+            switch (raw[++i])
+            {
+                case (byte)'u':
+                    var unit = Hex(raw.Slice(i + 1, 4));
+                    i += 4;
+                    if (char.IsLowSurrogate(unit)) return -1;
+                    if (char.IsHighSurrogate(unit))
+                    {
+                        if (i + 6 >= raw.Length || raw[i + 1] != (byte)'\\' || raw[i + 2] != (byte)'u') return -1;
+                        var low = Hex(raw.Slice(i + 3, 4));
+                        if (!char.IsLowSurrogate(low)) return -1;
+                        chars[length++] = unit;
+                        unit = low;
+                        i += 6;
+                    }
+                    chars[length++] = unit;
+                    break;
+                case (byte)'b': chars[length++] = '\b'; break;
+                case (byte)'f': chars[length++] = '\f'; break;
+                case (byte)'n': chars[length++] = '\n'; break;
+                case (byte)'r': chars[length++] = '\r'; break;
+                case (byte)'t': chars[length++] = '\t'; break;
+                case var same: chars[length++] = (char)same; break;
+            }
         }
-        return new string(chars[..length]);
+        return length;
+    }
+
+    static char Hex(ReadOnlySpan<byte> four)
+    {
+        var value = 0;
+        foreach (var digit in four) value = value << 4 | (digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10);
+        return (char)value;
     }
 
     public readonly int GetInt32() =>
@@ -283,10 +342,19 @@ ref struct PlainJsonReader : IJsonTokens
 
     public readonly bool ValueTextEquals(ReadOnlySpan<byte> utf8) => escaped ? throw Decline() : ValueSpan.SequenceEqual(utf8);
 
-    /// <summary>ASCII always decodes; a <c>\u</c> escape may be a lone surrogate, which Utf8JsonReader's reading checks.</summary>
+    /// <summary>Decodes where decoding has something to check (non-ASCII bytes, <c>\u</c> escapes), into a scratch buffer.</summary>
     public readonly void CheckStringDecodes()
     {
-        if (unicodeEscaped) throw Decline();
+        if (!nonAscii && !unicodeEscaped) return;
+        if (nonAscii && escaped) throw Decline();
+        if (nonAscii)
+        {
+            if (!Utf8.IsValid(ValueSpan)) throw Decline();
+            return;
+        }
+        var raw = ValueSpan;
+        Span<char> chars = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+        if (Unescape(raw, chars) < 0) throw Decline();
     }
 
     /// <summary>The current value's bytes, read by JsonSerializer with a reader of their own (after this reader has checked them).</summary>
