@@ -55,10 +55,12 @@ public static class WebhookEndpoints
         if (context.Request.ContentLength > MaxRequestBytes) return (null, TooLarge());
 
         var reader = context.Request.BodyReader;
+        // Read once: Kestrel takes a lock to hand it out.
+        var aborted = context.RequestAborted;
         ReadResult read;
         try
         {
-            read = await ReadWholeBodyAsync(reader, context.RequestAborted);
+            read = await ReadWholeBodyAsync(reader, aborted);
         }
         catch (BadHttpRequestException e)
         {
@@ -90,7 +92,7 @@ public static class WebhookEndpoints
                 body.CopyTo(joined);
                 bytes = joined.AsMemory(0, (int)body.Length);
             }
-            answer = await handler.AnswerAsync(kind, validate, bytes, context.RequestAborted);
+            answer = await handler.AnswerAsync(kind, validate, bytes, aborted);
         }
         finally
         {
@@ -103,9 +105,10 @@ public static class WebhookEndpoints
 
     /// <summary>
     /// Waits until the whole body is in the pipe, unconsumed; stops early once it is over <see cref="MaxRequestBytes"/>,
-    /// so a body without Content-Length is bounded too.
+    /// so a body without Content-Length is bounded too. A ValueTask: the body is usually in the pipe already, and a
+    /// Task of a struct result would be allocated for every request that completes at once.
     /// </summary>
-    static async Task<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    static async ValueTask<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         while (true)
         {
