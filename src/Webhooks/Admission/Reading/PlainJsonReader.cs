@@ -178,15 +178,15 @@ ref struct PlainJsonReader : IJsonTokens
         bool anyEscape = false, unicode = false, wide = false;
         while (true)
         {
-            p += wide ? ControlQuoteOrBackslashAt(json[p..]) : SpecialAt(json[p..]);
+            p += SpecialAt(json[p..]);
             if (p >= json.Length) throw Decline();
             var b = json[p];
             if (b == (byte)'"') break;
             if (b >= 0x80)
             {
-                // Checked when the string is decoded, as Utf8JsonReader does; from here on only the JSON specials stop the scan.
+                // Checked when the string is decoded, as Utf8JsonReader does; skipped up to the next JSON special.
                 wide = true;
-                p++;
+                p += ControlQuoteOrBackslashAt(json[p..]);
                 continue;
             }
             // A control character: invalid JSON.
@@ -237,6 +237,8 @@ ref struct PlainJsonReader : IJsonTokens
     }
 
     /// <summary>The index of the first quote, backslash or control character; the length when there is none.</summary>
+    /// <remarks>Not inlined: it runs only for non-ASCII text, and inlined it would crowd the plain loop.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     static int ControlQuoteOrBackslashAt(ReadOnlySpan<byte> bytes)
     {
         var i = 0;
