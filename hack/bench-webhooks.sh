@@ -3,7 +3,7 @@
 # (installed here when missing) in interleaved rounds. Prints req/s, p50 and p99 per endpoint and the verdicts,
 # once per build: the JIT build and the Native AOT build (the one the container image ships; its first publish
 # compiles the whole client library, several minutes on 2 cores).
-# Usage: hack/bench-webhooks.sh [--builds "jit aot"] [--workers 32] [--warmup 3] [--duration 20] [--rounds 4]
+# Usage: hack/bench-webhooks.sh [--builds "jit aot"] [--workers 32] [--warmup 3] [--duration 20] [--rounds 4] [--stages]
 source "$(dirname "$0")/local-cluster/common.sh"
 BUILDS="jit aot"
 if [[ "${1:-}" == "--builds" ]]; then BUILDS="$2"; shift 2; fi

@@ -28,15 +28,19 @@ static class BenchServers
                 new AdmissionHandler(new AdmissionSettings(), null, sp.GetRequiredService<ILogger<AdmissionHandler>>())),
             app => app.MapWebhooks());
 
-    /// <summary>The leanest endpoint: a plain RequestDelegate that ignores the body and writes fixed bytes.</summary>
+    /// <summary>The leanest endpoint: a plain RequestDelegate that ignores the body and writes fixed bytes; beside it, the stages of a review (<see cref="StageEndpoints"/>).</summary>
     public static Task<(WebApplication App, Uri Address)> StartBareAsync(X509Certificate2 certificate) =>
         StartAsync(certificate, _ => { },
-            app => app.MapPost("/bare", context =>
+            app =>
             {
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength = BareResponse.Length;
-                return context.Response.Body.WriteAsync(BareResponse).AsTask();
-            }));
+                app.MapPost("/bare", context =>
+                {
+                    context.Response.ContentType = "application/json";
+                    context.Response.ContentLength = BareResponse.Length;
+                    return context.Response.Body.WriteAsync(BareResponse).AsTask();
+                });
+                StageEndpoints.Map(app, BareResponse);
+            });
 
     static async Task<(WebApplication, Uri)> StartAsync(X509Certificate2 certificate, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {

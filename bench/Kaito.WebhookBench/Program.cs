@@ -10,10 +10,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // Admission webhook throughput and latency over HTTPS against a bare Kestrel endpoint measured in the same run,
 // with wrk (a separate process) as the load generator. hack/bench-webhooks.sh installs wrk and runs this.
-// Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4]
+// Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4 --stages]
 // With --serve DIR it only serves (both endpoints, until SIGTERM), writing the URLs, the body and wrk's script to DIR:
 // hack/bench-webhooks-ab.sh loads two builds served that way in alternating slices. With --handler-cost it only times the
-// validate and mutate answers on one thread and prints them as one line (the same script's "handler" comparison).
+// validate and mutate answers on one thread and prints them as one line (the same script's "handler" comparison). With
+// --stages it also loads endpoints that do a validate review's work up to one stage (StageEndpoints) and prints what each
+// stage adds to the server's CPU per request.
 
 if (args.Contains("--handler-cost"))
 {
@@ -59,6 +61,10 @@ WrkTarget[] targets =
     // The same validate request one at a time: service latency without 32-deep queueing.
     new($"POST {AdmissionKind.Workspace.ValidatePath}, 1 worker", validateUrl, scriptPath, 1),
 ];
+WrkTarget[] stageTargets = args.Contains("--stages")
+    ? [.. StageEndpoints.Stages.Select(stage => new WrkTarget($"POST {stage.Path}", new Uri(bareAddress, stage.Path), scriptPath, workers))]
+    : [];
+WrkTarget[] loaded = [.. targets, .. stageTargets];
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"wrk, {workers} connections (1 worker: 1); warm-up {warmUpSeconds} s x 3 per endpoint, then {rounds} interleaved rounds of {sliceSeconds} s per endpoint; HTTPS (TLS 1.2/1.3) on 127.0.0.1"));
@@ -72,15 +78,16 @@ Console.WriteLine(await HandlerCost.MeasureAsync(new AdmissionHandler(new Admiss
 // Warm every path first (JIT tiers and PGO, TLS session caches), round-robin so that the later tier-ups reach
 // all of them; then measure in interleaved slices, alternating the order each round.
 for (var i = 0; i < 3; i++)
-    foreach (var target in targets) await target.WarmUpAsync(warmUpSeconds);
+    foreach (var target in loaded) await target.WarmUpAsync(warmUpSeconds);
 for (var round = 0; round < rounds; round++)
 {
-    foreach (var target in round % 2 == 0 ? targets : targets.Reverse())
+    foreach (var target in round % 2 == 0 ? loaded : loaded.Reverse())
         await target.MeasureSliceAsync(sliceSeconds);
     Console.Error.Write($"\r      round {round + 1}/{rounds} measured");
 }
 Console.Error.WriteLine();
 var results = targets.Select(t => t.Result()).ToList();
+var stageResults = stageTargets.Select(t => t.Result()).ToList();
 await webhooks.StopAsync();
 await bare.StopAsync();
 await webhooks.DisposeAsync();
@@ -89,7 +96,7 @@ workDirectory.Delete(recursive: true);
 
 Console.WriteLine();
 Console.WriteLine($"{"endpoint",-46} {"requests",9} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"server µs/req",14}");
-foreach (var r in results)
+foreach (var r in results.Concat(stageResults))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name,-46} {r.Requests,9} {r.Throughput,9:0} {r.P50Ms,8:0.000} {r.P99Ms,8:0.000} {r.Errors,7} {r.ServerMicrosPerRequest,14:0.0}"));
 Console.WriteLine();
 var bareResult = results[0];
@@ -102,6 +109,7 @@ foreach (var r in results.Skip(1).Take(2))
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{r.Name}: throughput {ratio:P0} of bare (target ≥ 80 %: {Verdict(ratio >= 0.80)}); p99 {r.P99Ms:0.000} ms = {p99Ratio:0.00}× bare (target ≤ 1.5×: {Verdict(p99Ratio <= 1.5)})"));
 }
+if (stageResults.Count > 0) PrintStages(results[0], stageResults, results[1]);
 var serial = results[^1];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{serial.Name}: {serial.Throughput:0} req/s, p99 {serial.P99Ms:0.000} ms (service time without queueing; reported)"));
@@ -113,6 +121,24 @@ if (failed.Count > 0)
 }
 return 0;
 
+// The server's CPU per request, stage by stage from the bare endpoint to the real validate endpoint.
+static void PrintStages(LoadResult bare, List<LoadResult> stages, LoadResult validate)
+{
+    Console.WriteLine();
+    Console.WriteLine("stages of a validate review under load: server CPU per request, and what each adds to the one before");
+    var previous = bare.ServerMicrosPerRequest;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"bare (ignores the body)",-66} {previous,6:0.0} µs"));
+    for (var i = 0; i < stages.Count; i++)
+    {
+        var cost = stages[i].ServerMicrosPerRequest;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {"+ " + StageEndpoints.Stages[i].Adds,-66} {cost,6:0.0} µs ({cost - previous:+0.0;-0.0})"));
+        previous = cost;
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  {"the validate endpoint itself (its routing, its answer written)",-66} {validate.ServerMicrosPerRequest,6:0.0} µs ({validate.ServerMicrosPerRequest - previous:+0.0;-0.0})"));
+}
+
 // Serves until the host is told to stop (SIGTERM); the URLs file is written last, so that its presence means ready.
 async Task<int> ServeAsync(string directory)
 {
@@ -120,7 +146,8 @@ async Task<int> ServeAsync(string directory)
     var review = Path.Combine(directory, "review.json");
     File.WriteAllBytes(review, body);
     File.WriteAllText(Path.Combine(directory, "post.lua"), WrkTarget.Script(review));
-    File.WriteAllText(Path.Combine(directory, "urls"), $"bare {new Uri(bareAddress, "/bare")}\nvalidate {validateUrl}\nmutate {mutateUrl}\n");
+    File.WriteAllText(Path.Combine(directory, "urls"), $"bare {new Uri(bareAddress, "/bare")}\nvalidate {validateUrl}\nmutate {mutateUrl}\n"
+        + string.Concat(StageEndpoints.Stages.Select(stage => $"{stage.Path.Split('/')[^1]} {new Uri(bareAddress, stage.Path)}\n")));
     Console.WriteLine($"serving until SIGTERM: {webhooksAddress} (webhooks), {bareAddress} (bare); URLs in {directory}/urls");
     var stopping = new TaskCompletionSource();
     using (webhooks.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
