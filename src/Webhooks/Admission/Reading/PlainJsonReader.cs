@@ -213,33 +213,16 @@ ref struct PlainJsonReader : IJsonTokens
 
     /// <summary>The index of the first quote, backslash, control character or non-ASCII byte; the length when there is none.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    static int SpecialAt(ReadOnlySpan<byte> bytes)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // As signed bytes, control characters and non-ASCII bytes are exactly those below 0x20.
-            var space = Vector256.Create((sbyte)0x20);
-            var quote = Vector256.Create((byte)'"');
-            var backslash = Vector256.Create((byte)'\\');
-            for (; i + Vector256<byte>.Count <= bytes.Length; i += Vector256<byte>.Count)
-            {
-                var chunk = Vector256.Create(bytes.Slice(i, Vector256<byte>.Count));
-                var special = Vector256.LessThan(chunk.AsSByte(), space).AsByte()
-                              | Vector256.Equals(chunk, quote) | Vector256.Equals(chunk, backslash);
-                if (special != Vector256<byte>.Zero)
-                    return i + System.Numerics.BitOperations.TrailingZeroCount(special.ExtractMostSignificantBits());
-            }
-        }
-        for (; i < bytes.Length; i++)
-            if ((sbyte)bytes[i] < 0x20 || bytes[i] == (byte)'"' || bytes[i] == (byte)'\\') return i;
-        return bytes.Length;
-    }
+    static int SpecialAt(ReadOnlySpan<byte> bytes) => StopAt(bytes, nonAscii: true);
 
     /// <summary>The index of the first quote, backslash or control character; the length when there is none.</summary>
     /// <remarks>Not inlined: it runs only for non-ASCII text, and inlined it would crowd the plain loop.</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    static int ControlQuoteOrBackslashAt(ReadOnlySpan<byte> bytes)
+    static int ControlQuoteOrBackslashAt(ReadOnlySpan<byte> bytes) => StopAt(bytes, nonAscii: false);
+
+    /// <summary>One scan for both: inlined into each with <paramref name="nonAscii"/> a constant, so each keeps one compare.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static int StopAt(ReadOnlySpan<byte> bytes, bool nonAscii)
     {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -250,13 +233,15 @@ ref struct PlainJsonReader : IJsonTokens
             for (; i + Vector256<byte>.Count <= bytes.Length; i += Vector256<byte>.Count)
             {
                 var chunk = Vector256.Create(bytes.Slice(i, Vector256<byte>.Count));
-                var special = Vector256.LessThan(chunk, space) | Vector256.Equals(chunk, quote) | Vector256.Equals(chunk, backslash);
+                // As signed bytes, control characters and non-ASCII bytes are exactly those below 0x20.
+                var below = nonAscii ? Vector256.LessThan(chunk.AsSByte(), space.AsSByte()).AsByte() : Vector256.LessThan(chunk, space);
+                var special = below | Vector256.Equals(chunk, quote) | Vector256.Equals(chunk, backslash);
                 if (special != Vector256<byte>.Zero)
                     return i + System.Numerics.BitOperations.TrailingZeroCount(special.ExtractMostSignificantBits());
             }
         }
         for (; i < bytes.Length; i++)
-            if (bytes[i] < 0x20 || bytes[i] == (byte)'"' || bytes[i] == (byte)'\\') return i;
+            if ((nonAscii ? (sbyte)bytes[i] < 0x20 : bytes[i] < 0x20) || bytes[i] == (byte)'"' || bytes[i] == (byte)'\\') return i;
         return bytes.Length;
     }
 
