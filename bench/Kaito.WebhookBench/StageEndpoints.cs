@@ -1,6 +1,6 @@
-using System.IO.Pipelines;
 using System.Text.Json;
 using Kaito.Api.V1Beta1;
+using Kaito.Webhooks;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Admission.Reading;
 using Kaito.Webhooks.Validation;
@@ -56,13 +56,8 @@ static class StageEndpoints
     static async Task RespondAsync(HttpContext context, Work work, byte[] fixedAnswer)
     {
         var reader = context.Request.BodyReader;
-        ReadResult read;
-        while (true)
-        {
-            read = await reader.ReadAsync();
-            if (read.IsCompleted) break;
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-        }
+        // As the webhook endpoints wait for it.
+        var read = await WebhookEndpoints.ReadWholeBodyAsync(reader, context.RequestAborted);
         // The benchmark's body is small: Kestrel hands it over in one segment.
         work(read.Buffer.First);
         reader.AdvanceTo(read.Buffer.End);

@@ -108,7 +108,7 @@ public static class WebhookEndpoints
     /// so a body without Content-Length is bounded too. A ValueTask: the body is usually in the pipe already, and a
     /// Task of a struct result would be allocated for every request that completes at once.
     /// </summary>
-    static async ValueTask<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    internal static async ValueTask<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         while (true)
         {
