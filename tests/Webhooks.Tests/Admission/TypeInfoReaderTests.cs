@@ -165,6 +165,45 @@ public sealed class TypeInfoReaderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void What_the_plain_tokenizer_declines_is_read_again_with_Utf8JsonReader()
+    {
+        // Both an escape and a non-ASCII byte in one string: the plain tokenizer leaves its decoding to Utf8JsonReader.
+        var body = Encoding.UTF8.GetBytes("""{"request":{"uid":"\u0041é"}}""");
+        var reader = new TypeInfoReader(TypedReviewJson.Review<Workspace>.TypeInfo);
+        Assert.False(reader.TryReadPlain(body, out _));
+        Assert.True(reader.TryRead(body, out var value));
+        Assert.Equal("Aé", ((TypedAdmissionReview<Workspace>)value!).Request!.Uid);
+    }
+
+    [Fact]
+    public void What_the_reading_declines_is_left_to_JsonSerializer_without_a_second_reading()
+    {
+        var info = new JsonSerializerOptions { TypeInfoResolver = new DefaultJsonTypeInfoResolver() }.GetTypeInfo(typeof(RefusingSetter));
+        var calls = new RefusingSetter.Calls();
+        RefusingSetter.Counter.Value = calls;
+        Assert.False(new TypeInfoReader(info).TryRead("""{"Name":"x"}"""u8, out _));
+        Assert.Equal(1, calls.Count);
+    }
+
+    /// <summary>A type whose setter refuses every value and counts how often it was asked.</summary>
+    public sealed class RefusingSetter
+    {
+        public sealed class Calls { public int Count; }
+
+        public static readonly AsyncLocal<Calls?> Counter = new();
+
+        public string? Name
+        {
+            get => null;
+            set
+            {
+                if (Counter.Value is { } calls) calls.Count++;
+                throw new InvalidOperationException($"refused {value}");
+            }
+        }
+    }
+
+    [Fact]
     public void Generated_bodies_are_declined_or_read_as_JsonSerializer_reads_them()
     {
         var cases = new MalformedRequestGenerator(20_261_203).Generate(6_000).Where(c => c.Body.Length <= WebhookEndpoints.MaxRequestBytes).ToList();

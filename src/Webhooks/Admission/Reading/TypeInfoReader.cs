@@ -35,11 +35,32 @@ public sealed class TypeInfoReader
     }
 
     /// <summary>The object read from <paramref name="json"/>, or false when JsonSerializer should read it instead.</summary>
-    public bool TryRead(ReadOnlySpan<byte> json, out object? value) =>
-        TryRead(new PlainJsonReader(json, readerOptions), out value) || TryRead(new Utf8Tokens(json, readerOptions), out value);
+    public bool TryRead(ReadOnlySpan<byte> json, out object? value)
+    {
+        try
+        {
+            return TryRead(new PlainJsonReader(json, readerOptions), out value);
+        }
+        catch (PlainJsonReader.Declined)
+        {
+            // Only the tokenizer's own declines are worth a second reading: a decline of the reading's would come again.
+            return TryRead(new Utf8Tokens(json, readerOptions), out value);
+        }
+    }
 
     /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, out object?)"/>, with the plain tokenizer only (false where it declines).</summary>
-    internal bool TryReadPlain(ReadOnlySpan<byte> json, out object? value) => TryRead(new PlainJsonReader(json, readerOptions), out value);
+    internal bool TryReadPlain(ReadOnlySpan<byte> json, out object? value)
+    {
+        try
+        {
+            return TryRead(new PlainJsonReader(json, readerOptions), out value);
+        }
+        catch (PlainJsonReader.Declined)
+        {
+            value = null;
+            return false;
+        }
+    }
 
     bool TryRead<TTokens>(TTokens reader, out object? value) where TTokens : IJsonTokens, allows ref struct
     {
@@ -54,10 +75,10 @@ public sealed class TypeInfoReader
             value = read;
             return true;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or PlainJsonReader.Declined))
         {
-            // Malformed JSON, a type JsonSerializer would refuse, a setter that throws, a document the plain tokenizer does
-            // not vouch for: the next reading says it its own way.
+            // Malformed JSON, a type JsonSerializer would refuse, a setter that throws: JsonSerializer says it its own way.
+            // (The plain tokenizer's declines go to the caller, which reads again with Utf8JsonReader.)
             return false;
         }
     }
