@@ -50,6 +50,8 @@ ref struct PlainJsonReader : IJsonTokens
     public bool Read()
     {
         var p = Whitespace(json, position);
+        // What the last string said of itself; ReadString sets them again for a string or a name.
+        escaped = unicodeEscaped = nonAscii = false;
         switch (token)
         {
             case JsonTokenType.None or JsonTokenType.PropertyName:
@@ -82,7 +84,6 @@ ref struct PlainJsonReader : IJsonTokens
     {
         depth--;
         token = end;
-        escaped = nonAscii = false;
         return p + 1;
     }
 
@@ -99,7 +100,6 @@ ref struct PlainJsonReader : IJsonTokens
     {
         if (p >= json.Length) throw Decline();
         tokenStart = p;
-        escaped = nonAscii = false;
         switch (json[p])
         {
             case (byte)'{':
