@@ -15,9 +15,26 @@ public static class CapacityPlanner
     /// which answers on every request and only says whether and why not, leaves it empty.</param>
     public static CapacityPlan Plan(PlanRequest request, IReadOnlyList<GpuSku>? suggestFrom = null, bool itemize = true)
     {
+        if (last is { } remembered && remembered.Answers(request, suggestFrom, itemize)) return remembered.Plan;
         var plan = PlanOnly(request, itemize);
-        if (plan.Fits || suggestFrom is null) return plan;
-        return plan with { Suggestions = Suggest(request, suggestFrom) };
+        if (!plan.Fits && suggestFrom is not null) plan = plan with { Suggestions = Suggest(request, suggestFrom) };
+        last = new LastPlan(request, suggestFrom, itemize, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// The last plan made: admission plans the same catalog model on the same catalog SKU review after review, and the
+    /// catalogs hand out the same instances each time (<see cref="GpuSku.Shape"/>, <see cref="ModelCatalog"/>), so their
+    /// identity stands for their content. Plans are pure and immutable; the record is swapped whole, safe across threads.
+    /// </summary>
+    static LastPlan? last;
+
+    sealed record LastPlan(PlanRequest Request, IReadOnlyList<GpuSku>? SuggestFrom, bool Itemize, CapacityPlan Plan)
+    {
+        public bool Answers(PlanRequest request, IReadOnlyList<GpuSku>? suggestFrom, bool itemize) =>
+            itemize == Itemize && ReferenceEquals(suggestFrom, SuggestFrom) && ReferenceEquals(request.Model, Request.Model)
+            && ReferenceEquals(request.Shape, Request.Shape) && ReferenceEquals(request.Runtime, Request.Runtime)
+            && ReferenceEquals(request.TuningMethod, Request.TuningMethod) && request.MaxModelLen == Request.MaxModelLen;
     }
 
     /// <summary>
