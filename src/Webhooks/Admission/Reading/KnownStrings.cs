@@ -17,6 +17,8 @@ public sealed class KnownStrings
     // index + 1 into entries, 0 for an empty slot; at least twice as many slots as entries.
     readonly int[] slots;
     readonly int mask;
+    // A longer value is none of these, and is not hashed.
+    readonly int longest;
 
     public KnownStrings(IEnumerable<string> values)
     {
@@ -24,6 +26,7 @@ public sealed class KnownStrings
         entries = [.. values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).Select(v => (Encoding.UTF8.GetBytes(v), v))];
         slots = new int[BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, entries.Length * 2))];
         mask = slots.Length - 1;
+        longest = entries.Length == 0 ? 0 : entries.Max(e => e.Utf8.Length);
         for (var i = 0; i < entries.Length; i++)
         {
             var slot = (int)Hash(entries[i].Utf8) & mask;
@@ -35,6 +38,7 @@ public sealed class KnownStrings
     /// <summary>The held string whose UTF-8 encoding is <paramref name="utf8"/>, or null.</summary>
     public string? Find(ReadOnlySpan<byte> utf8)
     {
+        if (utf8.Length > longest) return null;
         for (var slot = (int)Hash(utf8) & mask; slots[slot] is var index and not 0; slot = (slot + 1) & mask)
         {
             var (bytes, value) = entries[index - 1];
@@ -48,9 +52,7 @@ public sealed class KnownStrings
         var hash = (ulong)utf8.Length * Multiplier;
         for (; utf8.Length >= 8; utf8 = utf8[8..])
             hash = (hash ^ BinaryPrimitives.ReadUInt64LittleEndian(utf8)) * Multiplier;
-        ulong tail = 0;
-        foreach (var b in utf8) tail = (tail << 8) | b;
-        hash = (hash ^ tail) * Multiplier;
+        hash = (hash ^ Utf8Words.Load(utf8)) * Multiplier;
         // After a multiplication the high half is the well-mixed one.
         return (uint)(hash >> 32);
     }

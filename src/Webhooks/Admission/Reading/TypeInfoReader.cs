@@ -115,10 +115,9 @@ public sealed class TypeInfoReader
     {
         if (reader.TokenType != JsonTokenType.StartObject) throw new Declined();
         var target = plan.Create!();
-        var next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = Find(ref reader, plan, ref next);
+            var property = Find(ref reader, plan);
             reader.Read();
             if (property is null)
             {
@@ -132,29 +131,14 @@ public sealed class TypeInfoReader
         return target;
     }
 
-    /// <summary>The property named at the reader, trying the one after the last match first (JSON usually keeps the declared order).</summary>
-    static PlannedProperty? Find<TTokens>(ref TTokens reader, ReadPlan plan, ref int next) where TTokens : IJsonTokens, allows ref struct
+    /// <summary>The property named at the reader, or null for a name the type does not have.</summary>
+    static PlannedProperty? Find<TTokens>(ref TTokens reader, ReadPlan plan) where TTokens : IJsonTokens, allows ref struct
     {
         if (reader.ValueIsEscaped) throw new Declined();
         var name = reader.ValueSpan;
         // JsonSerializer gives "$" names a meaning of their own for some types and options.
         if (name.Length > 0 && name[0] == (byte)'$') throw new Declined();
-        var lengths = plan.NameLengths;
-        var keys = plan.NameKeys;
-        ReadPlan.KeyOf(name, out var first, out var second);
-        for (var i = 0; i < lengths.Length; i++)
-        {
-            var index = next + i;
-            if (index >= lengths.Length) index -= lengths.Length;
-            // Length and key from two arrays: most names differ in them, and each name is an object of its own.
-            if (lengths[index] == name.Length && keys[2 * index] == first && keys[2 * index + 1] == second
-                && (name.Length <= ReadPlan.KeyBytes || name.SequenceEqual(plan.Properties[index].Name)))
-            {
-                next = index + 1;
-                return plan.Properties[index];
-            }
-        }
-        return null;
+        return plan.Find(name);
     }
 
     List<string?> ReadStringList<TTokens>(ref TTokens reader) where TTokens : IJsonTokens, allows ref struct
