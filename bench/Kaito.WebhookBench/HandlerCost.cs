@@ -4,14 +4,15 @@ using System.Text.Json;
 using Kaito.Api.V1Beta1;
 using Kaito.Webhooks.Admission;
 using Kaito.Webhooks.Admission.Reading;
+using Kaito.Webhooks.Validation;
 
 namespace Kaito.WebhookBench;
 
 /// <summary>
 /// The handler's own cost per request, on one thread and without HTTP: reading the review (JsonSerializer, the baseline,
 /// against TypeInfoReader making the same object, and as validation reads it: kubectl's last-applied copy not decoded,
-/// known strings not made anew)
-/// and the whole answer for validate and mutate.
+/// known strings not made anew; and the plain tokenizer alone, the part of that reading that makes no objects), the
+/// Workspace rules alone on the object read, and the whole answer for validate and mutate.
 /// </summary>
 static class HandlerCost
 {
@@ -22,9 +23,14 @@ static class HandlerCost
         var plain = new TypeInfoReader<TypedAdmissionReview<Workspace>>(info);
         var reader = await TimeAsync(() => Read(plain, body));
         var validationReader = await TimeAsync(() => Read(TypedReviewJson.Review<Workspace>.Reader, body));
+        var tokens = await TimeAsync(() => Tokenize(body));
+        var workspace = TypedReviewJson.Review<Workspace>.Reader.Read(body)?.Request?.Object
+            ?? throw new InvalidOperationException("the benchmark's review carries no Workspace");
+        var validator = new WorkspaceValidator(new AdmissionSettings(), null);
+        var rules = await TimeAsync(async () => await validator.ValidateCreateAsync(workspace, CancellationToken.None));
         var (validate, mutate) = await AnswersAsync(handler, body);
         return string.Create(CultureInfo.InvariantCulture,
-            $"one thread, no HTTP, per review: reading with JsonSerializer {serializer} (baseline), with TypeInfoReader {reader}, as validation reads it {validationReader}; whole answer: validate {validate}, mutate {mutate}");
+            $"one thread, no HTTP, per review: reading with JsonSerializer {serializer} (baseline), with TypeInfoReader {reader}, as validation reads it {validationReader} (of which the plain tokenizer alone {tokens}); the rules alone {rules}; whole answer: validate {validate}, mutate {mutate}");
     }
 
     /// <summary>
@@ -42,6 +48,14 @@ static class HandlerCost
     static async Task<(Cost Validate, Cost Mutate)> AnswersAsync(AdmissionHandler handler, byte[] body) =>
         (await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: true, body, CancellationToken.None)),
          await TimeAsync(async () => await handler.AnswerAsync(AdmissionKind.Workspace, validate: false, body, CancellationToken.None)));
+
+    static ValueTask<object?> Tokenize(byte[] body)
+    {
+        var tokens = new PlainJsonReader(body, new JsonReaderOptions());
+        var count = 0;
+        while (tokens.Read()) count++;
+        return ValueTask.FromResult<object?>(count);
+    }
 
     static ValueTask<object?> Read(TypeInfoReader<TypedAdmissionReview<Workspace>> reader, byte[] body) => reader.TryRead(body, out var value)
         ? ValueTask.FromResult<object?>(value)
