@@ -60,7 +60,8 @@ slice() {
   local sha="$1" pid="$2" seconds="$3" url before after output
   url="$(awk -v e="$ENDPOINT" '$1 == e { print $2 }' "$AB_DIR/$sha/serve/urls")"
   before="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
-  output="$(wrk -t1 -c32 -d"${seconds}s" --timeout 5s -s "$AB_DIR/$sha/serve/post.lua" "$url")" || die "wrk failed on $url"
+  # wrk in a session of its own, scheduled apart from the servers (as bench/Kaito.WebhookBench/WrkTarget.cs explains).
+  output="$(setsid --wait wrk -t1 -c32 -d"${seconds}s" --timeout 5s -s "$AB_DIR/$sha/serve/post.lua" "$url")" || die "wrk failed on $url"
   after="$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
   # The script's summary line: requests, duration (µs), errors (connect, read, write, timeout, non-2xx).
   awk -v cpu="$((after - before))" -v ticks="$TICKS" -v url="$url" '$1 == "kaito-bench-summary" {

@@ -4,6 +4,7 @@
 # once per build: the JIT build and the Native AOT build (the one the container image ships; its first publish
 # compiles the whole client library, several minutes on 2 cores).
 # Usage: hack/bench-webhooks.sh [--builds "jit aot"] [--workers 32] [--warmup 3] [--duration 20] [--rounds 4] [--stages]
+#   [--wrk-same-session] (wrk scheduled in the servers' group, as until 2026-12-05; by default it runs in a session of its own)
 source "$(dirname "$0")/local-cluster/common.sh"
 BUILDS="jit aot"
 if [[ "${1:-}" == "--builds" ]]; then BUILDS="$2"; shift 2; fi

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // Admission webhook throughput and latency over HTTPS against a bare Kestrel endpoint measured in the same run,
 // with wrk (a separate process) as the load generator. hack/bench-webhooks.sh installs wrk and runs this.
-// Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4 --stages]
+// Usage: dotnet run -c Release --project bench/Kaito.WebhookBench [-- --workers 32 --warmup 3 --duration 20 --rounds 4 --stages --wrk-same-session]
 // With --serve DIR it only serves (both endpoints, until SIGTERM), writing the URLs, the body and wrk's script to DIR:
 // hack/bench-webhooks-ab.sh loads two builds served that way in alternating slices. With --handler-cost it only times the
 // validate and mutate answers on one thread and prints them as one line (the same script's "handler" comparison). With
@@ -29,6 +29,8 @@ var workers = Arg("--workers", 32);
 var warmUpSeconds = Math.Max(1, Arg("--warmup", 3));
 var rounds = Math.Max(1, Arg("--rounds", 4));
 var sliceSeconds = Math.Max(1, Arg("--duration", 20) / rounds);
+// wrk in a session (scheduling group) of its own unless asked otherwise (WrkTarget): the layout the benchmark had until 2026-12-05.
+var ownSession = !args.Contains("--wrk-same-session");
 var serveDirectory = Array.IndexOf(args, "--serve") is var serveAt and >= 0 && serveAt + 1 < args.Length ? args[serveAt + 1] : null;
 
 if (serveDirectory is null && !OnPath("wrk"))
@@ -55,14 +57,14 @@ var mutateUrl = new Uri(webhooksAddress, AdmissionKind.Workspace.MutatePath);
 if (serveDirectory is not null) return await ServeAsync(serveDirectory);
 WrkTarget[] targets =
 [
-    new("bare POST /bare (fixed response)", new Uri(bareAddress, "/bare"), scriptPath, workers),
-    new($"POST {AdmissionKind.Workspace.ValidatePath}", validateUrl, scriptPath, workers),
-    new($"POST {AdmissionKind.Workspace.MutatePath}", mutateUrl, scriptPath, workers),
+    new("bare POST /bare (fixed response)", new Uri(bareAddress, "/bare"), scriptPath, workers, ownSession),
+    new($"POST {AdmissionKind.Workspace.ValidatePath}", validateUrl, scriptPath, workers, ownSession),
+    new($"POST {AdmissionKind.Workspace.MutatePath}", mutateUrl, scriptPath, workers, ownSession),
     // The same validate request one at a time: service latency without 32-deep queueing.
-    new($"POST {AdmissionKind.Workspace.ValidatePath}, 1 worker", validateUrl, scriptPath, 1),
+    new($"POST {AdmissionKind.Workspace.ValidatePath}, 1 worker", validateUrl, scriptPath, 1, ownSession),
 ];
 WrkTarget[] stageTargets = args.Contains("--stages")
-    ? [.. StageEndpoints.Stages.Select(stage => new WrkTarget($"POST {stage.Path}", new Uri(bareAddress, stage.Path), scriptPath, workers))]
+    ? [.. StageEndpoints.Stages.Select(stage => new WrkTarget($"POST {stage.Path}", new Uri(bareAddress, stage.Path), scriptPath, workers, ownSession))]
     : [];
 WrkTarget[] loaded = [.. targets, .. stageTargets];
 
@@ -70,7 +72,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"wrk, {workers} connections (1 worker: 1); warm-up {warmUpSeconds} s x 3 per endpoint, then {rounds} interleaved rounds of {sliceSeconds} s per endpoint; HTTPS (TLS 1.2/1.3) on 127.0.0.1"));
 Console.WriteLine($"build: {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "Native AOT")}");
 Console.WriteLine($"body: phi-3.5 Workspace CREATE AdmissionReview as kubectl apply sends it ({body.Length} bytes)");
-Console.WriteLine($"note: wrk and both servers share this machine's {Environment.ProcessorCount} cores; with {workers} requests always in flight, latency is mostly queueing (mean ≈ {workers} / throughput).");
+Console.WriteLine($"note: wrk ({(ownSession ? "its own session, scheduled apart from the servers as the API server is from a webhook's pod" : "--wrk-same-session: scheduled in the servers' group")}) and both servers share this machine's {Environment.ProcessorCount} cores; with {workers} requests always in flight, latency is mostly queueing (mean ≈ {workers} / throughput).");
 if (File.Exists("/proc/loadavg")) Console.WriteLine($"      load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 Console.WriteLine($"      sample answers: validate {await SampleAsync(validateUrl)}; mutate {await SampleAsync(mutateUrl)}");
 Console.WriteLine(await HandlerCost.MeasureAsync(new AdmissionHandler(new AdmissionSettings(), null, NullLogger<AdmissionHandler>.Instance), body));

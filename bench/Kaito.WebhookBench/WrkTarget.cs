@@ -16,7 +16,13 @@ public sealed record LoadResult(string Name, int Workers, long Requests, long Er
 /// the same body posted back to back. A Lua hook prints wrk's whole latency histogram after every slice, so
 /// slices measured at different times merge into exact percentiles.
 /// </summary>
-public sealed class WrkTarget(string name, Uri url, string scriptPath, int workers)
+/// <param name="ownSession">
+/// wrk runs in a session of its own (setsid), so that the kernel schedules it as a group apart from the servers
+/// (Linux autogroup), as the API server, in its own pod or service, is scheduled apart from the webhook's pod. As a
+/// plain child it shares the servers' group, and the bare endpoint alone gains about 10 % from that (measured
+/// 2026-12-05: bare 51.8k against 46.9k req/s, validate 39.3k against 39.5k).
+/// </param>
+public sealed class WrkTarget(string name, Uri url, string scriptPath, int workers, bool ownSession = true)
 {
     const string SummaryTag = "kaito-bench-summary";
     const string LatencyTag = "kaito-bench-latency";
@@ -54,12 +60,11 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
 
     async Task RunAsync(int sliceSeconds, bool record)
     {
-        var start = new ProcessStartInfo("wrk")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "-t1", $"-c{workers}", $"-d{sliceSeconds}s", "--timeout", "5s", "-s", scriptPath, url.ToString() },
-        };
+        var start = new ProcessStartInfo(ownSession ? "setsid" : "wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // --wait: should setsid fork (it does when it leads a process group), it still exits with wrk.
+        if (ownSession) foreach (var argument in (string[])["--wait", "wrk"]) start.ArgumentList.Add(argument);
+        foreach (var argument in (string[])["-t1", $"-c{workers}", $"-d{sliceSeconds}s", "--timeout", "5s", "-s", scriptPath, url.ToString()])
+            start.ArgumentList.Add(argument);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
