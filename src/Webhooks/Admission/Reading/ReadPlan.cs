@@ -64,71 +64,11 @@ sealed class ReadPlan
     public Func<object>? Create { get; private set; }
     public PlannedProperty[] Properties { get; private set; } = [];
 
-    /// <summary>The UTF-8 lengths of <see cref="Properties"/>' names, side by side: a lookup compares these before touching a name.</summary>
-    int[] nameLengths = [];
-
-    /// <summary>
-    /// The first 16 bytes of each name (zero-padded) as two integers, side by side: a name of up to 16 bytes is found without
-    /// following a reference to it (most are that short), a longer one is compared in full only when these match.
-    /// </summary>
-    ulong[] nameKeys = [];
-
-    /// <summary>
-    /// Open addressing on a hash of a name's length and key: index + 1 into <see cref="Properties"/>, 0 for an empty slot;
-    /// at least twice as many slots as properties, so a name is found, or known absent, in one or two probes whatever the
-    /// order it comes in (the Kubernetes models declare their properties alphabetically; the API server writes them otherwise).
-    /// </summary>
-    int[] nameSlots = [0];
-
-    /// <summary>The bytes a name's key is made of; only names longer than this are compared in full.</summary>
-    const int KeyBytes = 16;
-
-    /// <summary>Fills <paramref name="first"/> and <paramref name="second"/> with <paramref name="name"/>'s first 16 bytes, zero-padded.</summary>
-    static void KeyOf(ReadOnlySpan<byte> name, out ulong first, out ulong second)
-    {
-        first = Utf8Words.Load(name);
-        second = name.Length > 8 ? Utf8Words.Load(name[8..]) : 0;
-    }
+    /// <summary><see cref="Properties"/> by their names (the Kubernetes models declare them alphabetically; the API server writes them otherwise).</summary>
+    Utf8Table<PlannedProperty> names = new([]);
 
     /// <summary>The property named <paramref name="name"/> (unescaped UTF-8), or null.</summary>
-    public PlannedProperty? Find(ReadOnlySpan<byte> name)
-    {
-        KeyOf(name, out var first, out var second);
-        var slots = nameSlots;
-        var mask = slots.Length - 1;
-        for (var slot = SlotOf(name.Length, first, second, mask); slots[slot] is var entry and not 0; slot = (slot + 1) & mask)
-        {
-            var index = entry - 1;
-            // Length and key from two arrays: most names differ in them, and each name is an object of its own.
-            if (nameLengths[index] == name.Length && nameKeys[2 * index] == first && nameKeys[2 * index + 1] == second
-                && (name.Length <= KeyBytes || name.SequenceEqual(Properties[index].Name)))
-                return Properties[index];
-        }
-        return null;
-    }
-
-    static int SlotOf(int length, ulong first, ulong second, int mask)
-    {
-        const ulong Multiplier = 0x9E3779B97F4A7C15UL;
-        var hash = ((first * Multiplier ^ second) * Multiplier ^ (ulong)length) * Multiplier;
-        // After a multiplication the high half is the well-mixed one.
-        return (int)(hash >> 32) & mask;
-    }
-
-    void IndexNames()
-    {
-        nameLengths = [.. Properties.Select(p => p.Name.Length)];
-        nameKeys = new ulong[Properties.Length * 2];
-        nameSlots = new int[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, Properties.Length * 2))];
-        var mask = nameSlots.Length - 1;
-        for (var i = 0; i < Properties.Length; i++)
-        {
-            KeyOf(Properties[i].Name, out nameKeys[2 * i], out nameKeys[2 * i + 1]);
-            var slot = SlotOf(nameLengths[i], nameKeys[2 * i], nameKeys[2 * i + 1], mask);
-            while (nameSlots[slot] != 0) slot = (slot + 1) & mask;
-            nameSlots[slot] = i + 1;
-        }
-    }
+    public PlannedProperty? Find(ReadOnlySpan<byte> name) => names.Find(name);
 
     /// <summary>For <see cref="ReadKind.Serializer"/>: a JSON null is null without asking the converter (STJ's own Nullable&lt;T&gt;).</summary>
     public bool NullIsNull { get; private set; }
@@ -203,7 +143,7 @@ sealed class ReadPlan
             }
             plan.Create = info.CreateObject;
             plan.Properties = [.. properties];
-            plan.IndexNames();
+            plan.names = new([.. properties.Select(p => (p.Name, p))]);
             // Planned after the object itself is complete, so that a cycle back to it sees its final kind.
             plan.Kind = ReadKind.Object;
             for (var i = 0; i < properties.Count; i++)
