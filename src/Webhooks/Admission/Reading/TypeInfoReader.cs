@@ -35,21 +35,12 @@ public sealed class TypeInfoReader
     }
 
     /// <summary>The object read from <paramref name="json"/>, or false when JsonSerializer should read it instead.</summary>
-    public bool TryRead(ReadOnlySpan<byte> json, out object? value)
-    {
-        try
-        {
-            return TryRead(new PlainJsonReader(json, readerOptions), out value);
-        }
-        catch (PlainJsonReader.Declined)
-        {
-            // Only the tokenizer's own declines are worth a second reading: a decline of the reading's would come again.
-            return TryRead(new Utf8Tokens(json, readerOptions), out value);
-        }
-    }
+    public bool TryRead(ReadOnlySpan<byte> json, out object? value) => TryRead(json, plainOnly: false, out value);
 
     /// <summary>As <see cref="TryRead(ReadOnlySpan{byte}, out object?)"/>, with the plain tokenizer only (false where it declines).</summary>
-    internal bool TryReadPlain(ReadOnlySpan<byte> json, out object? value)
+    internal bool TryReadPlain(ReadOnlySpan<byte> json, out object? value) => TryRead(json, plainOnly: true, out value);
+
+    bool TryRead(ReadOnlySpan<byte> json, bool plainOnly, out object? value)
     {
         try
         {
@@ -58,7 +49,8 @@ public sealed class TypeInfoReader
         catch (PlainJsonReader.Declined)
         {
             value = null;
-            return false;
+            // Only the tokenizer's own declines are worth a second reading: a decline of the reading's would come again.
+            return !plainOnly && TryRead(new Utf8Tokens(json, readerOptions), out value);
         }
     }
 
