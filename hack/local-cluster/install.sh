@@ -53,8 +53,20 @@ unlock_release() {
   esac
 }
 
+# A test that changes the operator's pod template out of band marks the Deployment until it undoes the change
+# (tests/Testing/LocalOperator.cs, TestPatchAnnotation). A run stopped before the undo leaves both, and helm upgrade keeps
+# fields it never rendered, so such a Deployment is made anew from the chart.
+remove_test_patch() {
+  local deployment="$1"
+  [[ -n "$(k -n "$OPERATOR_NAMESPACE" get deployment "$deployment" --ignore-not-found \
+      -o jsonpath='{.metadata.annotations.kaito\.sh/test-patch}')" ]] || return 0
+  log "$deployment: a test's change to its pod template was left behind (an interrupted run); making the Deployment anew from the chart"
+  k -n "$OPERATOR_NAMESPACE" delete deployment "$deployment" --cascade=foreground --wait --timeout 2m >/dev/null
+}
+
 for chart in workspace ragengine; do
   unlock_release "kaito-$chart"
+  remove_test_patch "kaito-$chart"
   extra=()
   if [[ "$chart" == workspace ]]; then
     [[ -n "${KAITO_PRESET_REGISTRY:-}" ]] && extra+=(--set "presetRegistryName=$KAITO_PRESET_REGISTRY")

@@ -165,13 +165,20 @@ public static class LocalOperator
         ProcessRunner.RunAsync("bash", [RepositoryPaths.Combine("hack", "local-cluster", InCluster ? "install.sh" : "operator.sh"), "--no-build"],
             timeout: TimeSpan.FromMinutes(5));
 
+    /// <summary>The annotation <see cref="PatchDeploymentAsync"/> leaves on the Deployment until it is undone (hack/local-cluster/install.sh reads it).</summary>
+    public const string TestPatchAnnotation = "kaito.sh/test-patch";
+
     /// <summary>
     /// Changes the in-cluster Workspace operator's pod template by a JSON patch (flags, environment, volumes a test needs)
     /// and waits for the rollout (undone if it does not finish); <see cref="UndoPatchAsync"/> returns to the template before it.
     /// </summary>
     public static async Task PatchDeploymentAsync(JsonArray patch)
     {
-        var patched = await Kubectl("patch", "deployment", WorkspaceRelease, "-n", Namespace, "--type=json", "-p", patch.ToJsonString());
+        // The Deployment is marked as patched: a run stopped before the undo leaves the mark, and install.sh makes the
+        // Deployment anew from the chart when it sees it (helm upgrade alone keeps fields it never rendered).
+        var marked = JsonNode.Parse(patch.ToJsonString())!.AsArray();
+        marked.Add(new JsonObject { ["op"] = "add", ["path"] = "/metadata/annotations/" + TestPatchAnnotation.Replace("/", "~1", StringComparison.Ordinal), ["value"] = "true" });
+        var patched = await Kubectl("patch", "deployment", WorkspaceRelease, "-n", Namespace, "--type=json", "-p", marked.ToJsonString());
         if (!patched.Succeeded) throw new InvalidOperationException("patching the operator's Deployment failed: " + patched);
         try
         {
@@ -189,6 +196,9 @@ public static class LocalOperator
         var undone = await Kubectl("rollout", "undo", $"deployment/{WorkspaceRelease}", "-n", Namespace);
         if (!undone.Succeeded) throw new InvalidOperationException("rolling the operator's Deployment back failed: " + undone);
         await RolloutAsync();
+        // Undone: the mark goes too (a rollback restores the pod template, not the Deployment's own annotations).
+        var unmarked = await Kubectl("annotate", "deployment", WorkspaceRelease, "-n", Namespace, TestPatchAnnotation + "-");
+        if (!unmarked.Succeeded) throw new InvalidOperationException("removing the test-patch mark failed: " + unmarked);
     }
 
     static async Task RolloutAsync()

@@ -116,6 +116,36 @@ public sealed class InClusterOperatorTests(ControlPlaneFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task An_install_finds_a_test_patch_left_on_the_operator_and_restores_the_charts_pod_template()
+    {
+        // What a test run stopped between PatchDeploymentAsync and its undo leaves behind: the changed pod template, marked.
+        await LocalOperator.PatchDeploymentAsync(new JsonArray(new JsonObject
+        {
+            // The chart sets no environment on the container (a test's env list replaces none).
+            ["op"] = "add", ["path"] = "/spec/template/spec/containers/0/env",
+            ["value"] = new JsonArray(new JsonObject { ["name"] = "KAITO_LEFT_BY_A_TEST", ["value"] = "1" }),
+        }));
+        Assert.Contains("KAITO_LEFT_BY_A_TEST", await EnvironmentNamesAsync());
+
+        var install = await LocalOperator.StartAsync();
+
+        Assert.True(install.Succeeded, install.ToString());
+        Assert.Contains($"{LocalOperator.WorkspaceRelease}: a test's change to its pod template was left behind", install.StdOut + install.StdErr);
+        Assert.DoesNotContain("KAITO_LEFT_BY_A_TEST", await EnvironmentNamesAsync());
+        var annotations = (await Plane.GetJsonAsync("deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace))["metadata"]!["annotations"]!.AsObject();
+        Assert.False(annotations.ContainsKey(LocalOperator.TestPatchAnnotation));
+        Assert.Contains("meta.helm.sh/release-name", annotations.Select(a => a.Key));
+        // The next install finds nothing to restore.
+        var again = await LocalOperator.StartAsync();
+        Assert.True(again.Succeeded, again.ToString());
+        Assert.DoesNotContain("left behind", again.StdOut + again.StdErr);
+    }
+
+    async Task<List<string>> EnvironmentNamesAsync() =>
+        [.. (await Plane.KubectlOkAsync("get", "deployment", LocalOperator.WorkspaceRelease, "-n", LocalOperator.Namespace,
+            "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}")).StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
+    [Fact]
     public async Task Two_replicas_keep_one_leader_that_hands_over_on_a_graceful_stop_and_is_replaced_after_a_forced_deletion_and_a_runtime_kill()
     {
         var scaled = await LocalOperator.RestartAsync(new Dictionary<string, string> { ["KAITO_OPERATOR_REPLICAS"] = "2" });
