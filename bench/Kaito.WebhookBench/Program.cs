@@ -55,16 +55,17 @@ File.WriteAllText(scriptPath, WrkTarget.Script(bodyPath));
 var validateUrl = new Uri(webhooksAddress, AdmissionKind.Workspace.ValidatePath);
 var mutateUrl = new Uri(webhooksAddress, AdmissionKind.Workspace.MutatePath);
 if (serveDirectory is not null) return await ServeAsync(serveDirectory);
+WrkTarget Target(string name, Uri url, int connections) => new(name, url, scriptPath, connections, ownSession);
 WrkTarget[] targets =
 [
-    new("bare POST /bare (fixed response)", new Uri(bareAddress, "/bare"), scriptPath, workers, ownSession),
-    new($"POST {AdmissionKind.Workspace.ValidatePath}", validateUrl, scriptPath, workers, ownSession),
-    new($"POST {AdmissionKind.Workspace.MutatePath}", mutateUrl, scriptPath, workers, ownSession),
+    Target("bare POST /bare (fixed response)", new Uri(bareAddress, "/bare"), workers),
+    Target($"POST {AdmissionKind.Workspace.ValidatePath}", validateUrl, workers),
+    Target($"POST {AdmissionKind.Workspace.MutatePath}", mutateUrl, workers),
     // The same validate request one at a time: service latency without 32-deep queueing.
-    new($"POST {AdmissionKind.Workspace.ValidatePath}, 1 worker", validateUrl, scriptPath, 1, ownSession),
+    Target($"POST {AdmissionKind.Workspace.ValidatePath}, 1 worker", validateUrl, 1),
 ];
 WrkTarget[] stageTargets = args.Contains("--stages")
-    ? [.. StageEndpoints.Stages.Select(stage => new WrkTarget($"POST {stage.Path}", new Uri(bareAddress, stage.Path), scriptPath, workers, ownSession))]
+    ? [.. StageEndpoints.Stages.Select(stage => Target($"POST {stage.Path}", new Uri(bareAddress, stage.Path), workers))]
     : [];
 WrkTarget[] loaded = [.. targets, .. stageTargets];
 

@@ -60,11 +60,10 @@ public sealed class WrkTarget(string name, Uri url, string scriptPath, int worke
 
     async Task RunAsync(int sliceSeconds, bool record)
     {
-        var start = new ProcessStartInfo(ownSession ? "setsid" : "wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] wrk = ["wrk", "-t1", $"-c{workers}", $"-d{sliceSeconds}s", "--timeout", "5s", "-s", scriptPath, url.ToString()];
         // --wait: should setsid fork (it does when it leads a process group), it still exits with wrk.
-        if (ownSession) foreach (var argument in (string[])["--wait", "wrk"]) start.ArgumentList.Add(argument);
-        foreach (var argument in (string[])["-t1", $"-c{workers}", $"-d{sliceSeconds}s", "--timeout", "5s", "-s", scriptPath, url.ToString()])
-            start.ArgumentList.Add(argument);
+        string[] command = ownSession ? ["setsid", "--wait", .. wrk] : wrk;
+        var start = new ProcessStartInfo(command[0], command[1..]) { RedirectStandardOutput = true, RedirectStandardError = true };
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
